@@ -1,0 +1,55 @@
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from .models import Article, Section
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    """Headlines and standfirsts only: a feed is public, so it never carries the body."""
+
+    feed_type = Rss201rev2Feed
+    description_template = None
+
+    def get_object(self, request, section_slug=None):
+        self.request = request
+        if section_slug is None:
+            return None
+        return get_object_or_404(Section, slug=section_slug)
+
+    def title(self, section):
+        from django.conf import settings
+
+        return f"{settings.SITE_NAME}: {section.name}" if section else settings.SITE_NAME
+
+    def link(self, section):
+        return section.get_absolute_url() if section else "/"
+
+    def description(self, section):
+        return section.description if section and section.description else "The latest stories."
+
+    def items(self, section):
+        articles = Article.objects.published().for_listing()
+        if section is not None:
+            articles = articles.filter(section=section)
+        return articles[:FEED_SIZE]
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        return article.standfirst
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return ", ".join(author.name for author in article.byline)
+
+    def item_categories(self, article):
+        return [article.section.name]

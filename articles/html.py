@@ -1,0 +1,171 @@
+"""Article body HTML: the one allow-list, sanitising, and the paywall cut.
+
+The body is stored already sanitised. The preview is cut from the parsed HTML at top-level
+block boundaries, so a cut never falls inside a tag, a list or a figure.
+"""
+
+from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
+
+import nh3
+
+# The editor's toolbar and the sanitiser share this allow-list; nothing else defines markup.
+ALLOWED_TAGS: dict[str, set[str]] = {
+    "p": set(),
+    "h2": set(),
+    "h3": set(),
+    "h4": set(),
+    "strong": set(),
+    "em": set(),
+    "b": set(),
+    "i": set(),
+    "u": set(),
+    "s": set(),
+    "sub": set(),
+    "sup": set(),
+    "code": set(),
+    "pre": set(),
+    "br": set(),
+    "a": {"href", "title"},
+    "ul": set(),
+    "ol": {"start"},
+    "li": set(),
+    "blockquote": set(),
+    "figure": set(),
+    "figcaption": set(),
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading"},
+    "hr": set(),
+}
+ALLOWED_CLASSES: dict[str, set[str]] = {"hr": {"paywall-break"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+PAYWALL_BREAK_CLASS = "paywall-break"
+PAYWALL_BREAK = f'<hr class="{PAYWALL_BREAK_CLASS}">'
+
+_VOID_ELEMENTS = {"br", "hr", "img", "wbr", "area", "base", "col", "embed", "input", "source"}
+
+
+def sanitize_html(html: str) -> str:
+    """Return `html` reduced to the allow-list: no scripts, handlers or dangerous URLs."""
+    return nh3.clean(
+        html or "",
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: attrs for tag, attrs in ALLOWED_TAGS.items() if attrs},
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+@dataclass(frozen=True)
+class Block:
+    html: str
+    is_paywall_break: bool = False
+    contains_paywall_break: bool = False
+
+
+class _BlockSplitter(HTMLParser):
+    """Re-serialises a sanitised fragment as its list of top-level nodes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._parts: list[str] = []
+        self._depth = 0
+        self._is_break = False
+        self._contains_break = False
+
+    def _close_block(self):
+        html = "".join(self._parts)
+        if html.strip():
+            self.blocks.append(Block(html, self._is_break, self._contains_break))
+        self._parts = []
+        self._is_break = self._contains_break = False
+
+    def handle_starttag(self, tag, attrs):
+        is_break = tag == "hr" and PAYWALL_BREAK_CLASS in (dict(attrs).get("class") or "").split()
+        if self._depth == 0:
+            self._close_block()
+            self._is_break = is_break
+        elif is_break:
+            self._contains_break = True
+            return  # a stray break inside a block is dropped; the cut falls before that block
+        rendered = "".join(
+            f' {name}="{escape(value, quote=True)}"' if value is not None else f" {name}"
+            for name, value in attrs
+        )
+        self._parts.append(f"<{tag}{rendered}>")
+        if tag in _VOID_ELEMENTS:
+            if self._depth == 0:
+                self._close_block()
+        else:
+            self._depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_ELEMENTS:
+            return
+        self._parts.append(f"</{tag}>")
+        self._depth = max(self._depth - 1, 0)
+        if self._depth == 0:
+            self._close_block()
+
+    def handle_data(self, data):
+        if self._depth == 0 and data.strip():
+            self._close_block()
+            self._parts.append(escape(data, quote=False))
+            self._close_block()
+        elif self._depth > 0:
+            self._parts.append(escape(data, quote=False))
+
+    def close(self):
+        super().close()
+        self._close_block()
+
+
+def split_blocks(html: str) -> list[Block]:
+    parser = _BlockSplitter()
+    parser.feed(html or "")
+    parser.close()
+    return parser.blocks
+
+
+@dataclass(frozen=True)
+class Cut:
+    preview: str
+    rest: str  # what only readers with full access receive
+
+    @property
+    def full(self) -> str:
+        return "\n".join(part for part in (self.preview, self.rest) if part)
+
+    @property
+    def has_more(self) -> bool:
+        return bool(self.rest)
+
+
+def cut(html: str, *, preview_blocks: int) -> Cut:
+    """Split a sanitised body into its preview and its full text (without the break marker).
+
+    An explicit paywall break wins; without one, the preview is the first `preview_blocks`
+    blocks. A break found inside a block (which the editor does not produce) cuts before it.
+    """
+    blocks = split_blocks(html)
+    content = [b for b in blocks if not b.is_paywall_break]
+
+    marked = [
+        index
+        for index, block in enumerate(blocks)
+        if block.is_paywall_break or block.contains_paywall_break
+    ]
+    # Blocks before the first break are content blocks, so its index is the preview's length.
+    stop = marked[0] if marked else preview_blocks
+
+    return Cut(
+        preview="\n".join(b.html for b in content[:stop]),
+        rest="\n".join(b.html for b in content[stop:]),
+    )

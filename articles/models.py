@@ -1,0 +1,268 @@
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from .html import cut, sanitize_html
+
+# Top-level paths that a section slug must not shadow.
+RESERVED_SECTION_SLUGS = {
+    "accounts",
+    "admin",
+    "authors",
+    "tags",
+    "feed",
+    "media",
+    "static",
+    "pricing",
+    "subscribe",
+    "subscriptions",
+    "stripe",
+    "account",
+    "search",
+    "preview",
+    "sitemap.xml",
+    "robots.txt",
+}
+
+
+def validate_section_slug(value):
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(f"“{value}” is used by the site itself; choose another slug.")
+
+
+class SectionQuerySet(models.QuerySet):
+    def navigation(self):
+        return self.order_by("order", "name")
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_section_slug])
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField("byline name", max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that writes as this author, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see listed: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Everything a teaser needs in a constant number of queries, without the body."""
+        return (
+            self.select_related("section")
+            .prefetch_related(
+                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            )
+            .defer("body")
+            .order_by("-published_at", "-id")
+        )
+
+    def latest_per_section(self, per_section: int):
+        ranked = self.annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=(F("published_at").desc(), F("id").desc()),
+            )
+        )
+        return ranked.filter(section_rank__lte=per_section)
+
+
+class Article(models.Model):
+    class Access(models.TextChoices):
+        PUBLIC = "public", "Public: everyone reads it all"
+        REGISTERED = "registered", "Registered: free account required"
+        PAID = "paid", "Paid: subscribers only"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.TextField(
+        max_length=400, blank=True, help_text="The summary under the headline."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Sanitised HTML. A paywall break marks where the preview ends.",
+    )
+    hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_alt = models.CharField("hero image alt text", max_length=250, blank=True)
+    hero_caption = models.CharField(max_length=300, blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    access = models.CharField(max_length=12, choices=Access.choices, default=Access.PAID)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A time in the future schedules the article; it appears then.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    seo_title = models.CharField("SEO title", max_length=70, blank=True)
+    seo_description = models.CharField("SEO description", max_length=160, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_pub_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="published_article_has_publish_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self._remember_old_url()
+        super().save(*args, **kwargs)
+        if self._old_path and self._old_path != (self.section.slug, self.slug):
+            section_slug, slug = self._old_path
+            ArticleRedirect.objects.update_or_create(
+                section_slug=section_slug, slug=slug, defaults={"article": self}
+            )
+        # The new address may have been an old one; it must not redirect away from itself.
+        ArticleRedirect.objects.filter(section_slug=self.section.slug, slug=self.slug).delete()
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.section.slug, self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+
+    def _remember_old_url(self):
+        self._old_path = None
+        if self.pk:
+            old = Article.objects.filter(pk=self.pk).values_list("section__slug", "slug").first()
+            self._old_path = tuple(old) if old else None
+
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def byline(self) -> list[Author]:
+        return [b.author for b in self.bylines.all()]
+
+    @cached_property
+    def text(self):
+        """The body cut into preview and full text; computed once per instance."""
+        return cut(self.body, preview_blocks=settings.PAYWALL_PREVIEW_BLOCKS)
+
+    @property
+    def meta_title(self) -> str:
+        return self.seo_title or self.headline
+
+    @property
+    def meta_description(self) -> str:
+        return self.seo_description or self.standfirst
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class ArticleRedirect(models.Model):
+    """An address an article used to have, kept so old links keep working."""
+
+    section_slug = models.CharField(max_length=80)
+    slug = models.CharField(max_length=200)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section_slug", "slug"], name="unique_old_article_path")
+        ]
+
+    def __str__(self):
+        return f"/{self.section_slug}/{self.slug}/ → {self.article}"

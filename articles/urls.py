@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "articles"
+
+# Section paths come last in the site's URLconf: they catch any other top-level slug.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("<slug:section_slug>/", views.section_detail, name="section"),
+    path("<slug:section_slug>/feed/", feeds.LatestArticlesFeed(), name="section_feed"),
+    path("<slug:section_slug>/<slug:slug>/", views.article_detail, name="detail"),
+]

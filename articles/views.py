@@ -1,0 +1,149 @@
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from .access import access_for
+from .models import Article, ArticleRedirect, Author, Section, Tag
+
+HOME_LATEST = 10
+HOME_PER_SECTION = 4
+ANONYMOUS_MAX_AGE = 60
+
+
+def _reader_cache_headers(request, response):
+    """One page for every anonymous reader; anything shaped by an account stays private."""
+    patch_vary_headers(response, ["Cookie"])
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=ANONYMOUS_MAX_AGE)
+    return response
+
+
+def _paginate(request, queryset):
+    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@require_safe
+def home(request):
+    published = Article.objects.published().for_listing()
+    latest = list(published[: HOME_LATEST + 1])
+    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
+
+    by_section = {}
+    for article in published.latest_per_section(HOME_PER_SECTION):
+        by_section.setdefault(article.section, []).append(article)
+    sections = sorted(by_section.items(), key=lambda item: (item[0].order, item[0].name))
+
+    context = {"lead": lead, "latest": latest, "sections": sections}
+    return _reader_cache_headers(request, render(request, "articles/home.html", context))
+
+
+@require_safe
+def section_detail(request, section_slug):
+    section = get_object_or_404(Section, slug=section_slug)
+    page = _paginate(request, Article.objects.published().for_listing().filter(section=section))
+    context = {"section": section, "page": page}
+    return _reader_cache_headers(request, render(request, "articles/section.html", context))
+
+
+@require_safe
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = _paginate(request, Article.objects.published().for_listing().filter(authors=author))
+    context = {"author": author, "page": page}
+    return _reader_cache_headers(request, render(request, "articles/author.html", context))
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _paginate(request, Article.objects.published().for_listing().filter(tags=tag))
+    context = {"tag": tag, "page": page}
+    return _reader_cache_headers(request, render(request, "articles/tag.html", context))
+
+
+def _published_article(section_slug, slug):
+    articles = (
+        Article.objects.published()
+        .select_related("section")
+        .prefetch_related("bylines__author", "tags")
+    )
+    return articles.filter(section__slug=section_slug, slug=slug).first()
+
+
+@require_safe
+def article_detail(request, section_slug, slug):
+    article = _published_article(section_slug, slug)
+    if article is None:
+        old = (
+            ArticleRedirect.objects.filter(section_slug=section_slug, slug=slug)
+            .select_related("article__section")
+            .first()
+        )
+        if old is None or not old.article.is_published():
+            raise Http404("No such article.")
+        return redirect(old.article, permanent=True)
+    return render_article(request, article)
+
+
+def render_article(request, article, *, access=None, banner=None):
+    """Render an article with exactly the text the reader may read.
+
+    Shared by the public page and the staff previews, so that they cannot disagree.
+    """
+    access = access or access_for(request.user, article)
+    context = {
+        "article": article,
+        "access": access,
+        "preview": article.text.preview,
+        # Past the preview: only ever computed into the page for a reader who may read it.
+        "rest": article.text.rest if access.full else "",
+        "show_cta": not access.full,
+        "json_ld": _json_ld(request, article, access),
+        "banner": banner,
+    }
+    response = render(request, "articles/article_detail.html", context)
+    return _reader_cache_headers(request, response)
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _json_ld(request, article, access):
+    """Structured data for search engines. It never carries the body, paid or not."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.meta_description,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in article.byline
+        ],
+        "articleSection": article.section.name,
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "isAccessibleForFree": article.access == Article.Access.PUBLIC,
+    }
+    if article.hero_image:
+        data["image"] = request.build_absolute_uri(article.hero_image.url)
+    if article.access != Article.Access.PUBLIC:
+        # Google's markup for paywalled content: the part past the preview is marked.
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".article-rest",
+        }
+    return json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)

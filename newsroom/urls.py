@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+from articles.sitemaps import ArticleSitemap, SectionSitemap
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("subscriptions.urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"articles": ArticleSitemap, "sections": SectionSitemap}},
+        name="sitemap",
+    ),
+    path("robots.txt", robots_txt),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+# Last: section and article paths catch any other top-level slug.
+urlpatterns.append(path("", include("articles.urls")))
