@@ -143,7 +143,15 @@ class Article(models.Model):
         blank=True,
         help_text="Sanitised HTML. A paywall break marks where the preview ends.",
     )
-    hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    # Stored dimensions, so rendering a page never opens the image file to measure it.
+    hero_image = models.ImageField(
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_alt = models.CharField("hero image alt text", max_length=250, blank=True)
     hero_caption = models.CharField(max_length=300, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
