@@ -9,39 +9,73 @@ from html import escape
 from html.parser import HTMLParser
 
 import nh3
-
-# The editor's toolbar and the sanitiser share this allow-list; nothing else defines markup.
-ALLOWED_TAGS: dict[str, set[str]] = {
-    "p": set(),
-    "h2": set(),
-    "h3": set(),
-    "h4": set(),
-    "strong": set(),
-    "em": set(),
-    "b": set(),
-    "i": set(),
-    "u": set(),
-    "s": set(),
-    "sub": set(),
-    "sup": set(),
-    "code": set(),
-    "pre": set(),
-    "br": set(),
-    "a": {"href", "title"},
-    "ul": set(),
-    "ol": {"start"},
-    "li": set(),
-    "blockquote": set(),
-    "figure": set(),
-    "figcaption": set(),
-    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading"},
-    "hr": set(),
-}
-ALLOWED_CLASSES: dict[str, set[str]] = {"hr": {"paywall-break"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+from django_prose_editor.config import EXTENSION_MAPPING, add_allowed_classes, expand_extensions
 
 PAYWALL_BREAK_CLASS = "paywall-break"
 PAYWALL_BREAK = f'<hr class="{PAYWALL_BREAK_CLASS}">'
+
+# The one definition of the body's markup. The admin's prose editor is configured with it and
+# the sanitiser's allow-list is derived from it, so the editor cannot produce markup that the
+# sanitiser would strip, and nothing the sanitiser keeps is beyond what the editor can make.
+EDITOR_EXTENSIONS: dict[str, object] = {
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Code": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    # Our own node (static/articles/editor/paywall-break.js): stored as PAYWALL_BREAK.
+    "PaywallBreak": True,
+}
+
+# Attributes the site adds to images after sanitising (renditions); never typed by hand.
+RENDITION_IMG_ATTRIBUTES = {"srcset", "sizes", "loading"}
+
+
+def paywall_break_allowlist(config, shared_config):
+    """Sanitiser processor for the PaywallBreak editor node: an <hr> with one allowed class."""
+    shared_config["tags"].add("hr")
+    add_allowed_classes(shared_config, {"hr": [PAYWALL_BREAK_CLASS]})
+
+
+def _allowlist() -> dict:
+    processors = EXTENSION_MAPPING | {"PaywallBreak": paywall_break_allowlist}
+    shared: dict = {"tags": set(), "attributes": {}}
+    for name, config in expand_extensions(EDITOR_EXTENSIONS).items():
+        processors[name](config, shared)
+    attributes = {tag: set(attrs) for tag, attrs in shared["attributes"].items()}
+    # Links always get rel="noopener noreferrer" from the sanitiser, so nobody types a rel.
+    attributes["a"] = attributes.get("a", set()) - {"rel", "target"}
+    # The editor's internal upload marker means nothing to readers.
+    attributes["img"] = (attributes.get("img", set()) - {"data-file"}) | RENDITION_IMG_ATTRIBUTES
+    return {
+        "tags": frozenset(shared["tags"]),
+        "attributes": {tag: frozenset(attrs) for tag, attrs in attributes.items() if attrs},
+        "allowed_classes": {
+            tag: frozenset(classes) for tag, classes in shared.get("allowed_classes", {}).items()
+        },
+        "url_schemes": frozenset(shared.get("url_schemes") or {"http", "https", "mailto"}),
+    }
+
+
+_ALLOWLIST = _allowlist()
+ALLOWED_TAGS: dict[str, frozenset[str]] = {
+    tag: _ALLOWLIST["attributes"].get(tag, frozenset()) for tag in sorted(_ALLOWLIST["tags"])
+}
+ALLOWED_CLASSES = _ALLOWLIST["allowed_classes"]
+ALLOWED_URL_SCHEMES = _ALLOWLIST["url_schemes"]
 
 _VOID_ELEMENTS = {"br", "hr", "img", "wbr", "area", "base", "col", "embed", "input", "source"}
 
@@ -51,9 +85,9 @@ def sanitize_html(html: str) -> str:
     return nh3.clean(
         html or "",
         tags=set(ALLOWED_TAGS),
-        attributes={tag: attrs for tag, attrs in ALLOWED_TAGS.items() if attrs},
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes=ALLOWED_URL_SCHEMES,
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_TAGS.items() if attrs},
+        allowed_classes={tag: set(classes) for tag, classes in ALLOWED_CLASSES.items()},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
@@ -117,7 +151,7 @@ class _BlockSplitter(HTMLParser):
     def handle_data(self, data):
         if self._depth == 0 and data.strip():
             self._close_block()
-            self._parts.append(escape(data, quote=False))
+            self._parts.append(escape(data.strip(), quote=False))
             self._close_block()
         elif self._depth > 0:
             self._parts.append(escape(data, quote=False))

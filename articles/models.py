@@ -1,3 +1,4 @@
+import secrets
 from functools import cached_property
 
 from django.conf import settings
@@ -169,6 +170,9 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     seo_title = models.CharField("SEO title", max_length=70, blank=True)
     seo_description = models.CharField("SEO description", max_length=160, blank=True)
+    # Widths → storage names of the hero's resized copies, made when the image is saved
+    # (articles/images.py), so a reader's request never resizes or probes the disk.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -180,6 +184,11 @@ class Article(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="published_article_has_publish_time",
             )
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("edit_any_article", "Can edit articles by other writers"),
+            ("set_article_access", "Can set the access level and place the paywall break"),
         ]
 
     def __str__(self):
@@ -274,3 +283,61 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return f"/{self.section_slug}/{self.slug}/ → {self.article}"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class PreviewLink(models.Model):
+    """A secret address that shows an unpublished article to someone without an account."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Preview link for {self.article}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:preview_link", args=[self.token])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class ArticleImage(models.Model):
+    """An image uploaded for use inside an article's body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="articles/%Y/%m/")
+    alt = models.CharField("alt text", max_length=250, help_text="What the image shows.")
+    caption = models.CharField(max_length=300, blank=True)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.alt

@@ -2,13 +2,14 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from .access import access_for
-from .models import Article, ArticleRedirect, Author, Section, Tag
+from .models import Article, ArticleAuthor, ArticleRedirect, Author, Section, Tag
 
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
@@ -73,7 +74,9 @@ def _published_article(section_slug, slug):
     articles = (
         Article.objects.published()
         .select_related("section")
-        .prefetch_related("bylines__author", "tags")
+        .prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")), "tags"
+        )
     )
     return articles.filter(section__slug=section_slug, slug=slug).first()
 

@@ -1,0 +1,63 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import PREVIEW_SENTENCE, SECRET_SENTENCE, make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_feed_lists_headlines_and_standfirsts_without_any_body(client):
+    make_article(headline="Paid story", standfirst="A short summary.")
+    make_article(headline="Free story", access=Article.Access.PUBLIC)
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    assert "Paid story" in xml
+    assert "A short summary." in xml
+    assert "Free story" in xml
+    assert PREVIEW_SENTENCE not in xml
+    assert SECRET_SENTENCE not in xml
+
+
+def test_the_feed_leaves_out_drafts_and_scheduled_articles(client):
+    make_article(headline="Draft story", status=Article.Status.DRAFT)
+    make_article(headline="Future story", published_at=timezone.now() + timedelta(hours=1))
+    xml = client.get("/feed/").content.decode()
+    assert "Draft story" not in xml
+    assert "Future story" not in xml
+
+
+def test_a_section_feed_lists_only_that_section(client):
+    mine = make_article(headline="In section")
+    make_article(headline="Elsewhere")
+    xml = client.get(f"/{mine.section.slug}/feed/").content.decode()
+    assert "In section" in xml
+    assert "Elsewhere" not in xml
+    assert client.get("/no-such-section/feed/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_feed_queries_are_constant(client, django_assert_num_queries, count):
+    for _ in range(count):
+        make_article(authors=[make_author(), make_author()])
+    # the site's domain, articles, their bylines
+    with django_assert_num_queries(3):
+        client.get("/feed/")
+
+
+def test_the_sitemap_lists_published_articles_only(client):
+    published = make_article()
+    draft = make_article(status=Article.Status.DRAFT)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert published.get_absolute_url() in xml
+    assert draft.get_absolute_url() not in xml
+    assert SECRET_SENTENCE not in xml
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
