@@ -8,6 +8,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("search/", views.search, name="search"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("<slug:section_slug>/", views.section_detail, name="section"),

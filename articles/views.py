@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -68,6 +68,34 @@ def tag_detail(request, slug):
     page = _paginate(request, Article.objects.published().for_listing().filter(tags=tag))
     context = {"tag": tag, "page": page}
     return _reader_cache_headers(request, render(request, "articles/tag.html", context))
+
+
+SEARCH_MAX_LENGTH = 100
+
+
+@require_safe
+def search(request):
+    """Search what every reader may see: headlines, standfirsts and topics, never the body.
+
+    Matching the body would tell a reader which words stand past the paywall.
+    """
+    # PostgreSQL refuses NUL and there is nothing to find in control characters.
+    raw = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable() or ch.isspace())
+    query = " ".join(raw.split())[:SEARCH_MAX_LENGTH]
+    page = None
+    if query:
+        matches = Q()
+        for word in query.split()[:8]:
+            matches &= (
+                Q(headline__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(tags__name__iexact=word)
+                | Q(section__name__iexact=word)
+            )
+        ids = Article.objects.published().filter(matches).values("id")
+        page = _paginate(request, Article.objects.for_listing().filter(id__in=ids))
+    context = {"query": query, "page": page}
+    return _reader_cache_headers(request, render(request, "articles/search.html", context))
 
 
 def _published_article(section_slug, slug):

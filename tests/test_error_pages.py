@@ -1,0 +1,17 @@
+import pytest
+from django.template.loader import render_to_string
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_pages_get_the_site_404_page(client):
+    response = client.get("/no/such/page/at/all/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We couldn’t find that page" in html
+    assert 'href="#content"' in html  # the site layout, with its skip link
+
+
+def test_the_500_page_needs_no_database_or_context():
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
