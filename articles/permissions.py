@@ -43,9 +43,7 @@ def can_change_article(user, article: Article | None) -> bool:
 
 def paywall_break_position(html: str) -> int | None:
     """How many content blocks come before the paywall break; None without one."""
-    content = 0
-    for block in split_blocks(html):
+    for index, block in enumerate(split_blocks(html)):
         if block.is_paywall_break or block.contains_paywall_break:
-            return content
-        content += 1
+            return index
     return None

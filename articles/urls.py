@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, previews, views
 
 app_name = "articles"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("preview/<int:pk>/", previews.staff_preview, name="preview"),
+    path("preview/<int:pk>/as/<slug:persona>/", previews.view_as, name="view_as"),
+    path("preview/s/<str:token>/", previews.preview_link, name="preview_link"),
     path("<slug:section_slug>/", views.section_detail, name="section"),
     path("<slug:section_slug>/feed/", feeds.LatestArticlesFeed(), name="section_feed"),
     path("<slug:section_slug>/<slug:slug>/", views.article_detail, name="detail"),

@@ -124,12 +124,13 @@ def article_detail(request, section_slug, slug):
     return render_article(request, article)
 
 
-def render_article(request, article, *, access=None, banner=None):
+def render_article(request, article, *, access=None, banner=None, noindex=False):
     """Render an article with exactly the text the reader may read.
 
     Shared by the public page and the staff previews, so that they cannot disagree.
     """
-    access = access or access_for(request.user, article)
+    # `is None`, not `or`: a denying AccessDecision is falsy and must be kept as given.
+    access = access if access is not None else access_for(request.user, article)
     context = {
         "article": article,
         "access": access,
@@ -139,6 +140,7 @@ def render_article(request, article, *, access=None, banner=None):
         "show_cta": not access.full,
         "json_ld": _json_ld(request, article, access),
         "banner": banner,
+        "noindex": noindex,
     }
     response = render(request, "articles/article_detail.html", context)
     return _reader_cache_headers(request, response)

@@ -1,50 +1,155 @@
 """`make run`: prepare the demo database and serve the site with gunicorn.
 
-Everything here is idempotent, so `make run` can be repeated at will.
+Everything here is idempotent, so `make run` can be repeated at will. With no real
+STRIPE_SECRET_KEY, the Stripe stand-in (devtools/stripe_standin) is started first and the
+site pointed at it, so subscribing works offline; with real keys the same site talks to Stripe.
 """
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STANDIN_HOST = "127.0.0.1"
+STANDIN_PORT = int(os.environ.get("STANDIN_PORT", "12111"))
+# Must match the default of STRIPE_WEBHOOK_SECRET in newsroom/settings.py.
+DEV_WEBHOOK_SECRET = "whsec_newsroom_demo_only_not_a_secret"  # noqa: S105 - public dev value
+
+ACCOUNTS = """\
+Demo accounts (password: newsroom-demo)
+  editor@example.com      editor (admin at /admin/)
+  subscriber@example.com  paying reader
+  reader@example.com      signed-up reader, no subscription"""
+
+CARDS = """\
+Test cards on the stand-in's checkout (any future expiry, any CVC)
+  4242 4242 4242 4242  succeeds
+  4000 0000 0000 0002  is declined
+  4000 0000 0000 0341  subscribes, then fails at renewal (try the clock below)
+Move the stand-in's clock:  curl -X POST {base}/_standin/clock/advance -d days=31"""
 
 
 def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
-def main() -> int:
-    port = os.environ.get("PORT", "8000")
-    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
-    manage("migrate", "--noinput", "-v", "0")
-    manage("seed_demo")
-    manage("collectstatic", "--noinput", "-v", "0")
-    print(f"\nNewsroom is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n", flush=True)
-    server = subprocess.Popen(
+def uses_standin() -> bool:
+    key = os.environ.get("STRIPE_SECRET_KEY", "")
+    return not key or key.startswith("sk_test_standin")
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/_standin/health", timeout=1) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _configure_webhooks(base: str, url: str, secret: str) -> None:
+    data = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+    request = urllib.request.Request(f"{base}/_standin/webhooks/config", data=data, method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        json.load(response)
+
+
+def start_standin(port: str) -> subprocess.Popen | None:
+    """Start the stand-in and point the site at it; None if one is already running."""
+    base = f"http://{STANDIN_HOST}:{STANDIN_PORT}"
+    os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_standin")
+    os.environ.setdefault("STRIPE_API_BASE", base)
+    secret = os.environ.setdefault("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
+    webhook_url = f"http://127.0.0.1:{port}/stripe/webhook/"
+    if _healthy(base):
+        print(f"Using the Stripe stand-in already running at {base}", flush=True)
+        _configure_webhooks(base, webhook_url, secret)
+        return None
+    (ROOT / "var").mkdir(exist_ok=True)
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "gunicorn",
-            "newsroom.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            os.environ.get("WEB_CONCURRENCY", "2"),
-            "--timeout",
-            "30",
-            "--access-logfile",
-            "-",
+            "devtools.stripe_standin",
+            "--host",
+            STANDIN_HOST,
+            "--port",
+            str(STANDIN_PORT),
+            "--webhook-url",
+            webhook_url,
+            "--webhook-secret",
+            secret,
+            "--state-file",
+            str(ROOT / "var" / "stripe-standin.json"),
         ],
         cwd=ROOT,
     )
+    deadline = time.monotonic() + 15
+    while not _healthy(base):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise SystemExit(
+                f"The Stripe stand-in did not start on {base}. Is port {STANDIN_PORT} taken? "
+                "Set STANDIN_PORT to use another."
+            )
+        time.sleep(0.1)
+    return process
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
     try:
-        return server.wait()
-    except KeyboardInterrupt:
-        server.send_signal(signal.SIGTERM)
-        return server.wait()
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def main() -> int:
+    port = os.environ.get("PORT", "8000")
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    standin = start_standin(port) if uses_standin() else None
+    try:
+        manage("migrate", "--noinput", "-v", "0")
+        manage("seed_demo")
+        manage("collectstatic", "--noinput", "-v", "0")
+        print(f"\nNewsroom is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n", flush=True)
+        print(ACCOUNTS + "\n", flush=True)
+        if uses_standin():
+            print(CARDS.format(base=os.environ["STRIPE_API_BASE"]) + "\n", flush=True)
+        else:
+            print("Payments go to Stripe itself (STRIPE_SECRET_KEY is set).\n", flush=True)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "newsroom.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                os.environ.get("WEB_CONCURRENCY", "2"),
+                "--timeout",
+                "30",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+        )
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            server.send_signal(signal.SIGTERM)
+            return server.wait()
+    finally:
+        stop(standin)
 
 
 if __name__ == "__main__":

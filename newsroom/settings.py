@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,9 +100,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "accounts",
     "articles",
     "subscriptions",
+    "django_prose_editor",
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "subscriptions.context_processors.billing",
             ],
         },
     },
@@ -174,12 +180,56 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 # django-allauth: email is the identity; no usernames anywhere.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+# Codes typed on the page, not links: the reader keeps the article they came from, and
+# link-scanning mail filters cannot spend a code.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
 ACCOUNT_LOGOUT_ON_GET = False
+# Keeps the session that changed the password; every other session fails Django's
+# session hash check and is signed out.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Stored in the default cache (Redis when REDIS_URL is set), so they hold across workers.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/10s/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind a reverse proxy, rate limits must see the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Passkeys: sign in without a password; recovery codes keep a reader who loses the
+# device from being locked out once the passkey also guards password sign-ins.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+MFA_FORMS = {
+    "login_webauthn": "accounts.forms.PasskeyLoginForm",
+    "authenticate_webauthn": "accounts.forms.PasskeyAuthenticateForm",
+    "reauthenticate_webauthn": "accounts.forms.PasskeyReauthenticateForm",
+    "add_webauthn": "accounts.forms.AddPasskeyForm",
+}
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -227,8 +277,28 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST
 
+# Stripe: with no real key the site talks to the local stand-in (devtools/stripe_standin);
+# a real key and an empty STRIPE_API_BASE talk to Stripe itself.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_standin")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_standin")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_newsroom_demo_only_not_a_secret")
+STRIPE_API_BASE = env_str(
+    "STRIPE_API_BASE",
+    "http://127.0.0.1:12111" if STRIPE_SECRET_KEY.startswith("sk_test_standin") else "",
+).rstrip("/")
+# Seconds per attempt; with two retries a Stripe outage still answers inside gunicorn's 30 s.
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 8)
+SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
+
 # The paywall: with no explicit break, the preview is this many blocks of the body.
 PAYWALL_PREVIEW_BLOCKS = env_int("PAYWALL_PREVIEW_BLOCKS", 3)
+# The admin's body editor: our paywall-break node (its allow-list lives in articles/html.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/editor/paywall-break.js")],
+        "extensions": {"PaywallBreak": "articles.html.paywall_break_allowlist"},
+    }
+]
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None

@@ -19,6 +19,7 @@ def robots_txt(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("", include("subscriptions.urls")),
     path(
         "sitemap.xml",

@@ -1,6 +1,330 @@
-"""Flows that span models or call Stripe. Keyword-only, typed."""
+"""Flows that span models or call Stripe. Keyword-only, typed.
+
+Every change to a stored subscription goes through `apply_subscription`, fed with what Stripe
+says *now* (`sync_subscription` re-fetches it): the webhook, the success page, the seed and
+the reconciliation all use it, so whatever order events arrive in, the last sync wins with
+Stripe's current state.
+"""
+
+import hashlib
+import logging
+from datetime import UTC, datetime
+
+import stripe
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Customer, PaymentFailureNotice, Plan, Status, Subscription
+from .stripe_client import as_dict, get_client
+from .templatetags.billing import format_money
+
+log = logging.getLogger(__name__)
+
+
+def _ts(value) -> datetime | None:
+    return datetime.fromtimestamp(int(value), UTC) if value else None
+
+
+def _idempotency_key(*parts) -> str:
+    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def is_missing(error: stripe.StripeError) -> bool:
+    return isinstance(error, stripe.InvalidRequestError) and error.code == "resource_missing"
+
+
+# ---------------------------------------------------------------- customers
+def ensure_customer(*, user) -> Customer:
+    """The reader's Stripe customer: reused when linked, created (once) otherwise."""
+    existing = Customer.objects.filter(user=user).first()
+    if existing:
+        return existing
+    created = get_client().v1.customers.create(
+        params={
+            "email": user.email,
+            "name": user.name or "",
+            "metadata": {"user_id": str(user.pk)},
+        },
+        # A double click or a retried request must not make a second customer.
+        options={"idempotency_key": _idempotency_key("customer", user.pk, user.date_joined)},
+    )
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(user=user, stripe_id=created.id)
+    except IntegrityError:
+        return Customer.objects.get(user=user)
+
+
+def user_for_customer(stripe_customer_id: str):
+    link = Customer.objects.select_related("user").filter(stripe_id=stripe_customer_id).first()
+    return link.user if link else None
+
+
+def link_if_unlinked(*, user, stripe_customer_id: str) -> bool:
+    """Link `user` to a customer only if neither side is linked yet; True when linked to it."""
+    link = Customer.objects.filter(stripe_id=stripe_customer_id).first()
+    if link:
+        return link.user_id == user.pk
+    if Customer.objects.filter(user=user).exists():
+        return False
+    try:
+        with transaction.atomic():
+            Customer.objects.create(user=user, stripe_id=stripe_customer_id)
+    except IntegrityError:
+        return Customer.objects.filter(user=user, stripe_id=stripe_customer_id).exists()
+    return True
+
+
+# ---------------------------------------------------------------- subscriptions
+MISSING = object()
+
+
+def fetch_subscription(stripe_subscription_id: str):
+    """Stripe's current state of a subscription (a dict), or MISSING if Stripe has none.
+
+    Network only, no database: callers hold no transaction while Stripe answers.
+    Stripe being unreachable raises, so the caller can ask for a retry.
+    """
+    try:
+        return as_dict(get_client().v1.subscriptions.retrieve(stripe_subscription_id))
+    except stripe.InvalidRequestError as error:
+        if not is_missing(error):
+            raise
+        return MISSING
+
+
+def store_fetched(*, stripe_subscription_id: str, data, user=None) -> Subscription | None:
+    """Store what `fetch_subscription` returned. Database only."""
+    if data is MISSING:
+        # Stripe keeps canceled subscriptions; one it does not know cannot be paying.
+        Subscription.objects.filter(stripe_id=stripe_subscription_id).exclude(
+            status=Status.CANCELED
+        ).update(status=Status.CANCELED, ended_at=timezone.now(), past_due_since=None)
+        return Subscription.objects.filter(stripe_id=stripe_subscription_id).first()
+    return apply_subscription(data=data, user=user)
+
+
+def sync_subscription(*, stripe_subscription_id: str, user=None) -> Subscription | None:
+    """Fetch the subscription's current state from Stripe and store it."""
+    data = fetch_subscription(stripe_subscription_id)
+    return store_fetched(stripe_subscription_id=stripe_subscription_id, data=data, user=user)
+
+
+def _owner(data: dict, user):
+    """Whose subscription is this? Our customer link decides; nothing else can move it."""
+    customer_id = data.get("customer") or ""
+    owner = user_for_customer(customer_id)
+    if owner:
+        return owner
+    candidate = user
+    if candidate is None:
+        # We put user_id in the subscription's metadata at checkout; it was set by us.
+        user_id = str((data.get("metadata") or {}).get("user_id") or "")
+        if user_id.isdigit():
+            candidate = get_user_model().objects.filter(pk=int(user_id)).first()
+    if candidate and link_if_unlinked(user=candidate, stripe_customer_id=customer_id):
+        return candidate
+    return None
+
+
+def apply_subscription(*, data: dict, user=None) -> Subscription | None:
+    """Store a Stripe subscription object as it is. Idempotent.
+
+    Writes are single statements (an UPDATE, else an INSERT), never a read upgraded to a write
+    inside a transaction: concurrent webhooks and the success page then simply queue, on
+    PostgreSQL and on the demo's SQLite alike.
+    """
+    stripe_id = data.get("id")
+    customer_id = data.get("customer")
+    status = data.get("status")
+    if not (isinstance(stripe_id, str) and isinstance(customer_id, str) and status in Status):
+        log.warning("Ignoring a malformed subscription object: %r", stripe_id)
+        return None
+
+    items = (data.get("items") or {}).get("data") or []
+    item = items[0] if items else {}
+    price = item.get("price") or {}
+    price_id = price.get("id", "") if isinstance(price, dict) else str(price)
+    recurring = (price.get("recurring") or {}) if isinstance(price, dict) else {}
+    # Since API 2025-03-31 the period lives on the items.
+    period_end = max((it.get("current_period_end") or 0 for it in items), default=0)
+
+    now = timezone.now()
+    values = {
+        "stripe_customer_id": customer_id,
+        "price_id": price_id,
+        "plan": Plan.for_price(price_id),
+        "interval": recurring.get("interval") or "",
+        "status": status,
+        "cancel_at_period_end": bool(data.get("cancel_at_period_end") or data.get("cancel_at")),
+        "current_period_end": _ts(period_end),
+        "ended_at": _ts(data.get("ended_at")),
+    }
+    # Grace counts from the first time we saw it past_due, kept while it stays so.
+    still_past_due = Case(
+        When(status=Status.PAST_DUE, past_due_since__isnull=False, then=F("past_due_since")),
+        default=Value(now),
+    )
+    update = {**values, "past_due_since": still_past_due if status == Status.PAST_DUE else None}
+    if Subscription.objects.filter(stripe_id=stripe_id).update(**update):
+        return Subscription.objects.select_related("user").get(stripe_id=stripe_id)
+
+    owner = _owner(data, user)
+    if owner is None:
+        log.warning("Subscription %s has no reader (customer %s)", stripe_id, customer_id)
+        return None
+    try:
+        with transaction.atomic():
+            return Subscription.objects.create(
+                stripe_id=stripe_id,
+                user=owner,
+                past_due_since=now if status == Status.PAST_DUE else None,
+                **values,
+            )
+    except IntegrityError:
+        # Stored by a concurrent request a moment ago; write our (as fresh) state over it.
+        Subscription.objects.filter(stripe_id=stripe_id).update(**update)
+        return Subscription.objects.select_related("user").get(stripe_id=stripe_id)
+
+
+def live_subscription(*, user) -> Subscription | None:
+    return Subscription.objects.live().filter(user=user).first()
+
+
+# ---------------------------------------------------------------- checkout + portal
+def start_checkout(
+    *,
+    user,
+    plan: Plan,
+    interval: str,
+    success_url: str,
+    cancel_url: str,
+    return_to: str,
+    attempt: str,
+) -> str:
+    """Create a Checkout Session for `plan` and return the URL to send the reader to."""
+    price_id = plan.price_id(interval)
+    customer = ensure_customer(user=user)
+    session = get_client().v1.checkout.sessions.create(
+        params={
+            "mode": "subscription",
+            "customer": customer.stripe_id,
+            "client_reference_id": str(user.pk),
+            # Our plans decide the price and quantity; nothing from the browser does.
+            "line_items": [{"price": price_id, "quantity": 1}],
+            "allow_promotion_codes": True,
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "metadata": {"user_id": str(user.pk), "return_to": return_to},
+            "subscription_data": {"metadata": {"user_id": str(user.pk)}},
+        },
+        # The same form submitted twice (double click, retry) gets the same session.
+        options={"idempotency_key": _idempotency_key("checkout", user.pk, price_id, attempt)},
+    )
+    return session.url
+
+
+def portal_url(*, user, return_url: str) -> str | None:
+    """A Customer Portal session for the reader's own customer, or None if they have none."""
+    customer = Customer.objects.filter(user=user).first()
+    if customer is None:
+        return None
+    session = get_client().v1.billing_portal.sessions.create(
+        params={"customer": customer.stripe_id, "return_url": return_url}
+    )
+    return session.url
+
+
+def complete_checkout(*, user, session_id: str) -> tuple[Subscription | None, str]:
+    """Apply a finished Checkout Session on the reader's return.
+
+    Returns (subscription, return_to). Raises LookupError when the session is not the
+    reader's, does not exist or is not paid: all look the same to the browser.
+    """
+    try:
+        session = as_dict(get_client().v1.checkout.sessions.retrieve(session_id))
+    except stripe.InvalidRequestError as error:
+        if is_missing(error) or error.http_status == 404:
+            raise LookupError("no such session") from None
+        raise
+    customer_id = session.get("customer") or ""
+    own_customer = Customer.objects.filter(user=user).values_list("stripe_id", flat=True).first()
+    if session.get("client_reference_id") != str(user.pk) or (
+        own_customer and customer_id != own_customer
+    ):
+        raise LookupError("not this reader's session")
+    if session.get("status") != "complete" or session.get("payment_status") not in (
+        "paid",
+        "no_payment_required",
+    ):
+        raise PermissionError("not paid")
+    subscription_id = session.get("subscription")
+    if not isinstance(subscription_id, str) or not customer_id:
+        raise LookupError("no subscription on this session")
+    link_if_unlinked(user=user, stripe_customer_id=customer_id)
+    subscription = sync_subscription(stripe_subscription_id=subscription_id, user=user)
+    return_to = (session.get("metadata") or {}).get("return_to") or ""
+    return subscription, return_to
 
 
 def cancel_subscriptions_for_deleted_user(*, user) -> None:
     """End every subscription of `user` at Stripe before their account is deleted."""
-    # Nothing to cancel until subscriptions are stored.
+    customer = Customer.objects.filter(user=user).first()
+    ids = set(Subscription.objects.live().filter(user=user).values_list("stripe_id", flat=True))
+    client = get_client()
+    if customer:
+        # Stripe may know of subscriptions a lost webhook never told us about.
+        for sub in client.v1.subscriptions.list(
+            params={"customer": customer.stripe_id, "limit": 100}
+        ).auto_paging_iter():
+            ids.add(sub.id)
+    for stripe_id in sorted(ids):
+        try:
+            client.v1.subscriptions.cancel(stripe_id)
+        except stripe.InvalidRequestError as error:
+            # Already canceled or gone: that is the state we want.
+            log.info("Subscription %s was already ended: %s", stripe_id, error.user_message)
+        Subscription.objects.filter(stripe_id=stripe_id).update(
+            status=Status.CANCELED, ended_at=timezone.now(), past_due_since=None
+        )
+
+
+# ---------------------------------------------------------------- emails
+def _send_quietly(subject: str, body: str, to: str) -> None:
+    # The change is committed already; a mail server hiccup must not turn it into a 500.
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception:
+        log.exception("Could not send %r to %s", subject, to)
+
+
+def notify_payment_failed(*, invoice: dict) -> bool:
+    """Email the reader once per failed invoice, with a way to update their card."""
+    invoice_id = invoice.get("id")
+    customer_id = invoice.get("customer")
+    if not isinstance(invoice_id, str) or not isinstance(customer_id, str):
+        return False
+    user = user_for_customer(customer_id)
+    if user is None:
+        return False
+    try:
+        with transaction.atomic():
+            PaymentFailureNotice.objects.create(invoice_id=invoice_id, user=user)
+    except IntegrityError:
+        return False
+    context = {
+        "user": user,
+        "site_name": settings.SITE_NAME,
+        "billing_url": f"{settings.SITE_URL}/account/",
+        "amount": format_money(invoice.get("amount_due"), invoice.get("currency") or ""),
+    }
+    subject = f"Your payment to {settings.SITE_NAME} failed"
+    body = render_to_string("subscriptions/email/payment_failed.txt", context)
+    # Only once the notice is committed: a rolled-back webhook will be redelivered and mail then.
+    transaction.on_commit(lambda: _send_quietly(subject, body, user.email))
+    return True

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, webhooks
 
 app_name = "subscriptions"
 
 urlpatterns = [
     path("pricing/", views.pricing, name="pricing"),
+    path("subscribe/checkout/", views.checkout, name="checkout"),
+    path("subscribe/success/", views.success, name="success"),
+    path("account/billing/", views.billing, name="billing"),
+    path("stripe/webhook/", webhooks.stripe_webhook, name="webhook"),
 ]

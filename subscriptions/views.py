@@ -1,7 +1,183 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import logging
+import re
+import uuid
+
+import stripe
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from . import services
+from .entitlements import forget
+from .models import Plan
+from .stripe_client import UNAVAILABLE
+
+log = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
+ATTEMPT = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+def _safe_next(request, value) -> str:
+    """A same-site path to send the reader back to, or ''."""
+    if (
+        isinstance(value, str)
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return value
+    return ""
+
+
+def account_url() -> str:
+    try:
+        return reverse("accounts:account")
+    except NoReverseMatch:
+        return "/account/"
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _unavailable(request, *, retry_label: str, retry_form: dict | None = None, status=503):
+    """Stripe did not answer: say so, keep everything as it was, offer the same step again."""
+    context = {
+        "retry_label": retry_label,
+        "retry_url": request.get_full_path(),
+        "retry_form": retry_form,
+        "retry_method": "post" if retry_form is not None else "get",
+    }
+    return render(request, "subscriptions/unavailable.html", context, status=status)
+
+
+def _pricing_context(request, *, next_url: str, error: str = ""):
+    return {
+        "plans": Plan.objects.on_sale(),
+        "next": next_url,
+        "attempt": uuid.uuid4().hex,
+        "error": error,
+    }
 
 
 @require_safe
 def pricing(request):
-    return render(request, "subscriptions/pricing.html", {"next": request.GET.get("next", "")})
+    next_url = _safe_next(request, request.GET.get("next"))
+    context = _pricing_context(request, next_url=next_url)
+    return render(request, "subscriptions/pricing.html", context)
+
+
+@never_cache
+@require_POST
+def checkout(request):
+    next_url = _safe_next(request, request.POST.get("next"))
+    pricing_url = reverse("subscriptions:pricing")
+    back_to_pricing = f"{pricing_url}?{urlencode({'next': next_url})}" if next_url else pricing_url
+    if not request.user.is_authenticated:
+        # Sign up (or sign in from there) and come back to choose again.
+        return _see_other(f"{reverse('account_signup')}?{urlencode({'next': back_to_pricing})}")
+    user = request.user
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        messages.warning(
+            request, "Please verify your email address first; then come back to subscribe."
+        )
+        return _see_other(reverse("account_email"))
+
+    plan_id = request.POST.get("plan", "")
+    interval = request.POST.get("interval", "")
+    plan = Plan.objects.on_sale().filter(pk=plan_id).first() if plan_id.isdigit() else None
+    if plan is None or not plan.price_id(interval):
+        context = _pricing_context(request, next_url=next_url, error="Please choose a plan.")
+        return render(request, "subscriptions/pricing.html", context, status=400)
+
+    attempt = request.POST.get("attempt", "")
+    if not ATTEMPT.fullmatch(attempt):
+        attempt = uuid.uuid4().hex
+    form = {"plan": plan.pk, "interval": interval, "next": next_url, "attempt": attempt}
+    try:
+        if services.live_subscription(user=user):
+            # One subscription per reader: changing it is the portal's job.
+            url = services.portal_url(
+                user=user, return_url=request.build_absolute_uri(account_url())
+            )
+            if url:
+                messages.info(request, "You already subscribe; you can change your plan here.")
+                return _see_other(url)
+        success = request.build_absolute_uri(reverse("subscriptions:success"))
+        cancel = request.build_absolute_uri(next_url or back_to_pricing)
+        url = services.start_checkout(
+            user=user,
+            plan=plan,
+            interval=interval,
+            success_url=f"{success}?session_id={{CHECKOUT_SESSION_ID}}",
+            cancel_url=cancel,
+            return_to=next_url,
+            attempt=attempt,
+        )
+    except UNAVAILABLE:
+        log.warning("Stripe unavailable while starting checkout", exc_info=True)
+        return _unavailable(request, retry_label="Try again", retry_form=form)
+    except stripe.StripeError as error:  # refused, e.g. an archived price: not the reader's fault
+        log.error("Stripe refused to start checkout for plan %s: %s", plan.pk, error)
+        return _unavailable(request, retry_label="Try again", retry_form=form, status=502)
+    return _see_other(url)
+
+
+@never_cache
+@login_required
+@require_safe
+def success(request):
+    session_id = request.GET.get("session_id", "")
+    if not SESSION_ID.fullmatch(session_id):
+        return render(request, "subscriptions/checkout_not_found.html", status=404)
+    try:
+        subscription, return_to = services.complete_checkout(
+            user=request.user, session_id=session_id
+        )
+    except LookupError:
+        return render(request, "subscriptions/checkout_not_found.html", status=404)
+    except PermissionError:
+        return render(request, "subscriptions/checkout_unpaid.html", status=402)
+    except UNAVAILABLE:
+        log.warning("Stripe unavailable on checkout return", exc_info=True)
+        return _unavailable(request, retry_label="Check my subscription again")
+    except stripe.StripeError as error:
+        log.warning("Stripe refused checkout session %s: %s", session_id, error)
+        return render(request, "subscriptions/checkout_not_found.html", status=404)
+    forget(request.user)
+    if subscription is not None and subscription.grants_access:
+        messages.success(request, "Thank you for subscribing. Enjoy the full story.")
+    else:
+        messages.info(request, "Thank you. Your subscription will be active in a moment.")
+    return redirect(_safe_next(request, return_to) or account_url())
+
+
+@never_cache
+@login_required
+@require_POST
+def billing(request):
+    # Only ever the signed-in reader's own customer: nothing in the request names one.
+    try:
+        url = services.portal_url(
+            user=request.user, return_url=request.build_absolute_uri(account_url())
+        )
+    except UNAVAILABLE:
+        log.warning("Stripe unavailable while opening the portal", exc_info=True)
+        return _unavailable(request, retry_label="Open billing again", retry_form={})
+    except stripe.StripeError as error:
+        log.error("Stripe refused a portal session for user %s: %s", request.user.pk, error)
+        return _unavailable(request, retry_label="Open billing again", retry_form={}, status=502)
+    if url is None:
+        messages.info(request, "You do not have a subscription yet.")
+        return _see_other(reverse("subscriptions:pricing"))
+    return _see_other(url)

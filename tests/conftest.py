@@ -32,11 +32,12 @@ def reader(django_user_model):
 
 
 @pytest.fixture
-def subscriber(django_user_model, monkeypatch):
-    """A reader with paid access."""
+def subscriber(django_user_model):
+    """A reader with paid access: a stored, active monthly subscription."""
+    from tests.stripe_helpers import store_subscription
+
     user = _verified_user(django_user_model, "subscriber@example.com")
-    # Until the subscriptions app stores subscriptions, paid access is granted here.
-    monkeypatch.setattr("articles.access.has_paid_access", lambda u: u.pk == user.pk, raising=True)
+    store_subscription(user, status="active")
     return user
 
 
@@ -44,3 +45,26 @@ def subscriber(django_user_model, monkeypatch):
 def editor(django_user_model):
     """A member of staff who edits the newsroom."""
     return _verified_user(django_user_model, "editor@example.com", is_staff=True)
+
+
+# The Stripe stand-in (devtools/stripe_standin): one server per test session, emptied per test.
+@pytest.fixture(scope="session")
+def _standin_server():
+    from devtools.stripe_standin.server import StandinServer
+
+    server = StandinServer(host="127.0.0.1", port=0, webhook_backoff=0.05)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_standin(_standin_server, settings):
+    """A fresh stand-in, with the site's StripeClient pointed at it. Webhooks are off."""
+    _standin_server.configure_webhooks(None, None)
+    _standin_server.reset()
+    settings.STRIPE_SECRET_KEY = "sk_test_standin"
+    settings.STRIPE_API_BASE = _standin_server.url
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_newsroom"
+    yield _standin_server
+    _standin_server.configure_webhooks(None, None)

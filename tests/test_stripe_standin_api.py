@@ -389,7 +389,10 @@ def test_a_failing_card_makes_the_renewal_past_due_then_unpaid(srv, client, mont
         "customer.subscription.updated",
     ]
 
-    srv.advance(days=8)
+    period_end = sub["items"].data[0].current_period_end
+    srv.advance(seconds=period_end + 6 * DAY - srv.store.now())
+    assert client.v1.subscriptions.retrieve(sub.id).status == "past_due"
+    srv.advance(days=1.5)
     assert client.v1.subscriptions.retrieve(sub.id).status == "unpaid"
     assert event_types(client, before)[-1] == "customer.subscription.updated"
 

@@ -1,0 +1,46 @@
+"""allauth's passkey forms, hardened against malformed answers from the browser.
+
+allauth 65.21 turns a credential that is valid JSON but not WebAuthn-shaped (say `{"id": 5}`)
+into a KeyError deep inside fido2, which would be a 500. Here it is a form error like any
+other wrong answer. Wired in through the MFA_FORMS setting.
+"""
+
+from allauth.mfa.webauthn.forms import (
+    AddWebAuthnForm,
+    AuthenticateWebAuthnForm,
+    LoginWebAuthnForm,
+    ReauthenticateWebAuthnForm,
+)
+from django import forms
+
+MALFORMED = "That passkey answer could not be read. Please try again."
+# What fido2 raises when a field is missing or of the wrong type.
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+class _GuardedCredential:
+    def clean_credential(self):
+        try:
+            return super().clean_credential()
+        except _SHAPE_ERRORS:
+            raise forms.ValidationError(MALFORMED, code="malformed") from None
+
+
+class PasskeyLoginForm(_GuardedCredential, LoginWebAuthnForm):
+    pass
+
+
+class PasskeyAuthenticateForm(_GuardedCredential, AuthenticateWebAuthnForm):
+    pass
+
+
+class PasskeyReauthenticateForm(_GuardedCredential, ReauthenticateWebAuthnForm):
+    pass
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    def clean(self):
+        try:
+            return super().clean()
+        except _SHAPE_ERRORS:
+            raise forms.ValidationError(MALFORMED, code="malformed") from None

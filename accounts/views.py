@@ -1,0 +1,89 @@
+import logging
+
+from allauth.account.decorators import reauthentication_required
+from allauth.account.models import EmailAddress, Login
+from allauth.account.utils import get_next_redirect_url, passthrough_next_redirect_url
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.internal import flows as webauthn_flows
+from allauth.mfa.webauthn.views import LoginWebAuthnView
+from allauth.usersessions.models import UserSession
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .services import delete_account as delete_account_service
+
+logger = logging.getLogger(__name__)
+
+SIGN_IN_HISTORY_LENGTH = 10
+
+
+@require_safe
+@login_required
+def account(request):
+    user = request.user
+    authenticators = list(Authenticator.objects.filter(user=user).order_by("created_at"))
+    context = {
+        "email_addresses": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "passkeys": [a for a in authenticators if a.type == Authenticator.Type.WEBAUTHN],
+        "has_recovery_codes": any(
+            a.type == Authenticator.Type.RECOVERY_CODES for a in authenticators
+        ),
+        "has_password": user.has_usable_password(),
+        "sign_ins": UserSession.objects.filter(user=user).order_by("-created_at")[
+            :SIGN_IN_HISTORY_LENGTH
+        ],
+        "current_session_key": request.session.session_key,
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@reauthentication_required(allow_get=True)
+def delete_account(request):
+    if request.method != "POST":
+        return render(request, "accounts/delete_account.html")
+    try:
+        delete_account_service(request=request)
+    except Exception:
+        # Whatever went wrong (most likely Stripe), nothing was deleted and the reader
+        # can try again; the traceback is for us.
+        logger.exception("Could not delete account %s", request.user.pk)
+        messages.error(
+            request,
+            "We could not cancel your subscription, so your account has not been deleted. "
+            "Nothing has changed. Please try again in a few minutes.",
+        )
+        return redirect("accounts:delete")
+    messages.success(
+        request,
+        "Your account has been deleted, along with your email address, passkeys and "
+        "sign-in history. Thank you for reading.",
+    )
+    return redirect("articles:home")
+
+
+class PasskeyLoginView(LoginWebAuthnView):
+    """allauth's passkey sign-in, but returning the reader to a safe `next`.
+
+    allauth 65.21 signs in with no redirect URL here, which would drop the reader who
+    clicked "Sign in" under a paywall on the home page instead of back on the article.
+    """
+
+    def form_valid(self, form):
+        authenticator = form.cleaned_data["credential"]
+        login = Login(user=authenticator.user, redirect_url=get_next_redirect_url(self.request))
+        return webauthn_flows.perform_passwordless_login(self.request, authenticator, login)
+
+    def form_invalid(self, form):
+        for message in form.errors.get("credential", []):
+            messages.error(self.request, message)
+        return redirect(
+            passthrough_next_redirect_url(self.request, reverse("account_login"), "next")
+        )
+
+
+passkey_login = PasskeyLoginView.as_view()

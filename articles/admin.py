@@ -1,0 +1,372 @@
+"""The newsroom's admin: writers write, editors publish.
+
+The role rules (articles/permissions.py) are enforced here in the querysets, forms, saves and
+actions, not only in which buttons are shown: a hand-made POST gets no further than a click.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from . import images
+from .forms import ArticleForm, body_field
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleImage,
+    ArticleRedirect,
+    Author,
+    PreviewLink,
+    Section,
+    Tag,
+)
+from .permissions import (
+    can_change_article,
+    can_edit_any,
+    can_publish,
+    can_set_access,
+    paywall_break_position,
+    visible_articles,
+)
+
+# Fields only an editor sets. A writer's form leaves them out; a POST carrying them is forged.
+PUBLISHING_FIELDS = ("status", "published_at")
+ACCESS_FIELDS = ("access",)
+_PUBLISHING_POST_KEYS = {"status", "published_at", "published_at_0", "published_at_1"}
+_ACCESS_POST_KEYS = {"access"}
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "user")
+    list_select_related = ("user",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("user",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "article")
+    list_select_related = ("article",)
+    search_fields = ("slug", "article__headline")
+    raw_id_fields = ("article",)
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ("author",)
+    fields = ("author", "order")
+    extra = 1
+    verbose_name = "byline"
+    verbose_name_plural = "Bylines (in order)"
+
+
+class ArticleImageInline(admin.TabularInline):
+    model = ArticleImage
+    fields = ("image", "alt", "caption", "insert")
+    readonly_fields = ("insert",)
+    extra = 1
+    verbose_name = "image for the body"
+    verbose_name_plural = "Images for the body"
+
+    @admin.display(description="Use in the body")
+    def insert(self, obj):
+        if not obj.pk or not obj.image:
+            return "Save first, then insert it into the body."
+        return format_html(
+            '<button type="button" class="button" data-insert-figure data-src="{}" '
+            'data-alt="{}" data-caption="{}">Insert into body</button> '
+            '<span class="help">or paste <code>{}</code> into the editor’s image dialog</span>',
+            obj.image.url,
+            obj.alt,
+            obj.caption,
+            obj.image.url,
+        )
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The list never shows the body; bylines come in one query for the whole page.
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer("body").prefetch_related("bylines__author")
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleForm
+    inlines = (ArticleAuthorInline, ArticleImageInline)
+    list_display = (
+        "headline",
+        "section",
+        "byline_names",
+        "access",
+        "state",
+        "published_at",
+    )
+    list_filter = ("status", "section", "access", "authors")
+    list_select_related = ("section",)
+    search_fields = ("headline", "standfirst")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("tags",)
+    prepopulated_fields = {"slug": ("headline",)}
+    actions = ("publish_now", "unpublish")
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("headline", "slug", "standfirst", "section", "tags")}),
+        ("Body", {"fields": ("body",)}),
+        ("Hero image", {"fields": ("hero_image", "hero_alt", "hero_caption")}),
+        ("Publishing", {"fields": ("status", "published_at", "access")}),
+        (
+            "Search engines",
+            {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)},
+        ),
+    )
+
+    class Media:
+        css = {"all": ("articles/editor/paywall-break.css", "articles/editor/admin.css")}
+        js = ("articles/editor/admin.js",)
+
+    # -- the list --
+
+    def get_queryset(self, request):
+        return visible_articles(request.user, super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    @admin.display(description="Authors")
+    def byline_names(self, obj):
+        return ", ".join(author.name for author in obj.byline)
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        if obj.is_scheduled():
+            return "Scheduled"
+        if obj.is_published():
+            return "Published"
+        return "Draft"
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        for article in queryset:
+            # Scheduled articles come forward to now; published ones keep their date.
+            if article.published_at is None or article.published_at > now:
+                article.published_at = now
+            article.status = Article.Status.PUBLISHED
+            article.save()
+            count += 1
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
+
+    # -- permissions --
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        # A writer's articles are theirs through their byline, so they need one.
+        return can_edit_any(request.user) or hasattr(request.user, "author_profile")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_change_article(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_any(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            readonly += PUBLISHING_FIELDS
+        if not can_set_access(request.user):
+            readonly += ACCESS_FIELDS
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_place_paywall_break = can_set_access(request.user)
+        return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            return body_field(may_place_paywall_break=can_set_access(request.user))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def _refuse_forged_fields(self, request):
+        forbidden = set()
+        if not can_publish(request.user):
+            forbidden |= _PUBLISHING_POST_KEYS
+        if not can_set_access(request.user):
+            forbidden |= _ACCESS_POST_KEYS
+        sent = sorted(forbidden & set(request.POST))
+        if sent:
+            raise PermissionDenied(f"You may not set {', '.join(sent)}; ask an editor.")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._refuse_forged_fields(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        images.refresh_hero_renditions(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if not can_edit_any(request.user) and hasattr(request.user, "author_profile"):
+            # A writer always keeps their own byline, or they would lose the article.
+            author = request.user.author_profile
+            if not article.bylines.filter(author=author).exists():
+                last = article.bylines.aggregate(last=Max("order"))["last"]
+                ArticleAuthor.objects.create(
+                    article=article, author=author, order=0 if last is None else last + 1
+                )
+        for image in article.images.all():
+            images.refresh_image_renditions(image)
+        body = images.with_body_srcsets(article.body, article.images.all())
+        if body != article.body:
+            Article.objects.filter(pk=article.pk).update(body=body)
+            article.body = body
+
+    # -- history (django-reversion): same rules as editing --
+
+    def history_view(self, request, object_id, extra_context=None):
+        get_object_or_404(self.get_queryset(request), pk=object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method == "POST":
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            version = get_object_or_404(Version, pk=version_id, object_id=str(article.pk))
+            old = version.field_dict
+            if not can_publish(request.user) and (
+                old.get("status") != article.status
+                or old.get("published_at") != article.published_at
+            ):
+                raise PermissionDenied("Restoring this version changes its publication.")
+            if not can_set_access(request.user) and (
+                old.get("access") != article.access
+                or paywall_break_position(old.get("body", ""))
+                != paywall_break_position(article.body)
+            ):
+                raise PermissionDenied("Restoring this version changes its paywall.")
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not can_edit_any(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not (can_edit_any(request.user) and can_publish(request.user)):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    # -- previews and secret links --
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/preview-links/new/",
+                view(self.create_preview_link_view),
+                name="articles_article_preview_link_create",
+            ),
+            path(
+                "<path:object_id>/preview-links/<int:link_id>/revoke/",
+                view(self.revoke_preview_link_view),
+                name="articles_article_preview_link_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_for_links(self, request, object_id):
+        if request.method != "POST":
+            return None
+        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def create_preview_link_view(self, request, object_id):
+        article = self._article_for_links(request, object_id)
+        if article is None:
+            return HttpResponseNotAllowed(["POST"])
+        link = PreviewLink.objects.create(article=article, created_by=request.user)
+        self.message_user(
+            request,
+            format_html(
+                "Preview link created: <a href='{0}'>{0}</a>",
+                request.build_absolute_uri(link.get_absolute_url()),
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def revoke_preview_link_view(self, request, object_id, link_id):
+        article = self._article_for_links(request, object_id)
+        if article is None:
+            return HttpResponseNotAllowed(["POST"])
+        link = get_object_or_404(article.preview_links, pk=link_id)
+        link.revoke()
+        self.message_user(request, "Preview link revoked; it no longer opens the article.")
+        return redirect("admin:articles_article_change", article.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_queryset(request).filter(pk=object_id).first()
+        if article is not None:
+            extra_context["preview_links"] = list(
+                article.preview_links.active().select_related("created_by")
+            )
+            extra_context["preview_urls"] = {
+                "staff": reverse("articles:preview", args=[article.pk]),
+                "as": [
+                    (label, reverse("articles:view_as", args=[article.pk, persona]))
+                    for persona, label in (
+                        ("anonymous", "an anonymous reader"),
+                        ("reader", "a free reader"),
+                        ("subscriber", "a subscriber"),
+                    )
+                ],
+            }
+            extra_context["can_share"] = can_change_article(request.user, article)
+        return super().change_view(request, object_id, form_url, extra_context)

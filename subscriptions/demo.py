@@ -1,0 +1,148 @@
+"""Demo catalogue and the demo subscriber's subscription, in Stripe (the stand-in) and here.
+
+Called by `seed_demo`. Idempotent: products and prices are found by lookup key, the
+subscriber's customer and subscription are reused. Stripe being unreachable only warns.
+"""
+
+import stripe
+
+from .models import Customer, Plan, Status, Subscription
+from .services import (
+    apply_subscription,
+    ensure_customer,
+    is_missing,
+    live_subscription,
+    sync_subscription,
+)
+from .stripe_client import UNAVAILABLE, as_dict, get_client
+
+CATALOGUE = [
+    {
+        "key": "newsroom_digital",
+        "name": "Digital",
+        "benefits": "Every story on the site\nThe morning briefing by email\nCancel any time",
+        "monthly": 900,
+        "yearly": 9000,
+        "order": 1,
+    },
+    {
+        "key": "newsroom_supporter",
+        "name": "Supporter",
+        "benefits": "Everything in Digital\nQuarterly call with the editors\n"
+        "Your name on our supporters page",
+        "monthly": 1900,
+        "yearly": 19000,
+        "order": 2,
+    },
+]
+CURRENCY = "usd"
+
+
+def _price(client, *, product_id: str, key: str, interval: str, amount: int) -> str:
+    found = client.v1.prices.list(params={"lookup_keys": [key], "limit": 1}).data
+    if found:
+        return found[0].id
+    created = client.v1.prices.create(
+        params={
+            "product": product_id,
+            "currency": CURRENCY,
+            "unit_amount": amount,
+            "recurring": {"interval": interval},
+            "lookup_key": key,
+        },
+        options={"idempotency_key": f"newsroom-demo-price-{key}"},
+    )
+    return created.id
+
+
+def _product(client, *, key: str, name: str) -> str:
+    try:
+        return client.v1.products.retrieve(key).id
+    except stripe.InvalidRequestError:
+        return client.v1.products.create(params={"id": key, "name": name}).id
+
+
+def ensure_catalogue(client) -> list[Plan]:
+    plans = []
+    for entry in CATALOGUE:
+        product_id = _product(client, key=entry["key"], name=entry["name"])
+        monthly = _price(
+            client,
+            product_id=product_id,
+            key=f"{entry['key']}_monthly",
+            interval="month",
+            amount=entry["monthly"],
+        )
+        yearly = _price(
+            client,
+            product_id=product_id,
+            key=f"{entry['key']}_yearly",
+            interval="year",
+            amount=entry["yearly"],
+        )
+        plan, _ = Plan.objects.update_or_create(
+            stripe_product_id=product_id,
+            defaults={
+                "name": entry["name"],
+                "benefits": entry["benefits"],
+                "monthly_price_id": monthly,
+                "yearly_price_id": yearly,
+                "monthly_amount": entry["monthly"],
+                "yearly_amount": entry["yearly"],
+                "currency": CURRENCY,
+                "active": True,
+                "order": entry["order"],
+            },
+        )
+        plans.append(plan)
+    return plans
+
+
+def _current_customer(client, user) -> Customer:
+    customer = ensure_customer(user=user)
+    try:
+        gone = bool(getattr(client.v1.customers.retrieve(customer.stripe_id), "deleted", False))
+    except stripe.InvalidRequestError as error:
+        if not is_missing(error):
+            raise
+        gone = True
+    if gone:
+        customer.delete()
+        customer = ensure_customer(user=user)
+    return customer
+
+
+def seed(*, subscriber, stdout) -> None:
+    client = get_client()
+    try:
+        # One quick try first: with no Stripe around, say so at once instead of retrying.
+        client.v1.products.list(params={"limit": 1}, options={"max_network_retries": 0})
+        plans = ensure_catalogue(client)
+        customer = _current_customer(client, subscriber)
+        # Our rows may outlive the stand-in's state file: ask Stripe before trusting them.
+        for stored in Subscription.objects.live().filter(user=subscriber):
+            sync_subscription(stripe_subscription_id=stored.stripe_id)
+        if live_subscription(user=subscriber):
+            stdout.write(f"  {subscriber.email} already has a subscription.")
+            return
+        existing = client.v1.subscriptions.list(
+            params={"customer": customer.stripe_id, "limit": 1}
+        ).data
+        sub = existing[0] if existing else None
+        if sub is None or sub.status not in (Status.ACTIVE, Status.TRIALING):
+            sub = client.v1.subscriptions.create(
+                params={
+                    "customer": customer.stripe_id,
+                    "items": [{"price": plans[0].monthly_price_id}],
+                    "metadata": {"user_id": str(subscriber.pk)},
+                },
+            )
+        apply_subscription(data=as_dict(sub), user=subscriber)
+        stdout.write(f"  {subscriber.email} subscribes to {plans[0].name} (monthly).")
+    except UNAVAILABLE as error:
+        stdout.write(
+            "  Warning: Stripe is unreachable, so plans and the demo subscription were not "
+            f"seeded ({type(error).__name__}). Start the stand-in (make run does) and seed again."
+        )
+    except stripe.StripeError as error:
+        stdout.write(f"  Warning: Stripe refused the demo catalogue: {error.user_message or error}")

@@ -1,0 +1,217 @@
+"""Our thin record of Stripe: plans on sale, customer links, subscriptions, processed events.
+
+Stripe is the source of truth for money; these rows are a cache of its state that the paywall
+can ask in one query, kept true by webhooks, the success page and `stripe_reconcile`.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class PlanQuerySet(models.QuerySet):
+    def on_sale(self):
+        return self.filter(active=True).exclude(monthly_price_id="", yearly_price_id="")
+
+
+class Plan(models.Model):
+    class Interval(models.TextChoices):
+        MONTH = "month", "Monthly"
+        YEAR = "year", "Yearly"
+
+    name = models.CharField(max_length=100)
+    benefits = models.TextField(blank=True, help_text="One benefit per line.")
+    stripe_product_id = models.CharField(max_length=255, blank=True, db_index=True)
+    monthly_price_id = models.CharField(max_length=255, blank=True)
+    yearly_price_id = models.CharField(max_length=255, blank=True)
+    # Amounts in the currency's minor unit (cents), shown on the site; Stripe charges its price.
+    monthly_amount = models.PositiveIntegerField(null=True, blank=True)
+    yearly_amount = models.PositiveIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, default="usd")
+    active = models.BooleanField(default=True, help_text="Only active plans are on sale.")
+    order = models.PositiveIntegerField(default=0)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def price_id(self, interval: str) -> str:
+        return {"month": self.monthly_price_id, "year": self.yearly_price_id}.get(interval, "")
+
+    def amount(self, interval: str) -> int | None:
+        return {"month": self.monthly_amount, "year": self.yearly_amount}.get(interval)
+
+    def benefit_list(self) -> list[str]:
+        return [line.strip() for line in self.benefits.splitlines() if line.strip()]
+
+    def offers(self) -> list[dict]:
+        """The intervals this plan can be bought for, with their shown prices."""
+        return [
+            {"interval": value, "label": label, "amount": self.amount(value)}
+            for value, label in self.Interval.choices
+            if self.price_id(value)
+        ]
+
+    @classmethod
+    def for_price(cls, price_id: str):
+        if not price_id:
+            return None
+        return cls.objects.filter(
+            Q(monthly_price_id=price_id) | Q(yearly_price_id=price_id)
+        ).first()
+
+
+class Customer(models.Model):
+    """The link between a reader and their Stripe customer."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
+    )
+    stripe_id = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.stripe_id
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    TRIALING = "trialing", "Trialing"
+    PAST_DUE = "past_due", "Past due"
+    UNPAID = "unpaid", "Unpaid"
+    CANCELED = "canceled", "Canceled"
+    INCOMPLETE = "incomplete", "Incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired", "Incomplete, expired"
+    PAUSED = "paused", "Paused"
+
+
+GRANTING = (Status.ACTIVE, Status.TRIALING)
+# Still billed by Stripe: a reader with one of these must manage it, not buy a second one.
+LIVE = (Status.ACTIVE, Status.TRIALING, Status.PAST_DUE, Status.UNPAID, Status.PAUSED)
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def granting(self, *, now=None):
+        """The access rule: active and trialing grant; past_due grants within the grace period."""
+        now = now or timezone.now()
+        grace_start = now - timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS)
+        return self.filter(
+            Q(status__in=GRANTING) | Q(status=Status.PAST_DUE, past_due_since__gt=grace_start)
+        )
+
+    def in_grace(self, *, now=None):
+        return self.granting(now=now).filter(status=Status.PAST_DUE)
+
+    def live(self):
+        return self.filter(status__in=LIVE)
+
+
+class Subscription(models.Model):
+    Status = Status
+
+    stripe_id = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    stripe_customer_id = models.CharField(max_length=255, db_index=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL)
+    price_id = models.CharField(max_length=255, blank=True)
+    interval = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # When we first saw it past_due: the grace period counts from here.
+    past_due_since = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.stripe_id} ({self.status})"
+
+    @property
+    def grace_ends_at(self):
+        if self.status != Status.PAST_DUE or not self.past_due_since:
+            return None
+        return self.past_due_since + timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS)
+
+    @property
+    def grants_access(self) -> bool:
+        if self.status in GRANTING:
+            return True
+        ends = self.grace_ends_at
+        return bool(ends and ends > timezone.now())
+
+
+class ProcessedEvent(models.Model):
+    """A Stripe event we have applied; the unique id makes a redelivery a no-op."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.event_id} {self.type}"
+
+
+class PaymentFailureNotice(models.Model):
+    """One email per failed invoice, however often Stripe tells us about it."""
+
+    invoice_id = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.invoice_id
+
+
+class ComplimentaryAccessQuerySet(models.QuerySet):
+    def current(self, *, now=None):
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ComplimentaryAccess(models.Model):
+    """Paid access granted by an editor, without Stripe."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="complimentary_access"
+    )
+    reason = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty for access that does not expire."
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ComplimentaryAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "complimentary access"
+        verbose_name_plural = "complimentary access"
+
+    def __str__(self):
+        return f"{self.user} ({self.reason})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.expires_at is None or self.expires_at > timezone.now()

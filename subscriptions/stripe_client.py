@@ -1,0 +1,50 @@
+"""The one place a StripeClient is built, from settings.
+
+The same code talks to Stripe or to the local stand-in: only STRIPE_API_BASE differs.
+"""
+
+from functools import cache
+
+import stripe
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+API_VERSION = "2026-10-28.endive"
+MAX_NETWORK_RETRIES = 2
+
+# The failures that are Stripe's or the network's, not the reader's: show "try again".
+UNAVAILABLE = (
+    stripe.APIConnectionError,
+    stripe.RateLimitError,
+    stripe.APIError,
+    stripe.AuthenticationError,
+    stripe.PermissionError,
+)
+
+
+@cache
+def get_client() -> stripe.StripeClient:
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    timeout = settings.STRIPE_TIMEOUT
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        stripe_version=API_VERSION,
+        base_addresses=base,
+        max_network_retries=MAX_NETWORK_RETRIES,
+        # (connect, read): an unreachable Stripe fails fast instead of holding a worker.
+        http_client=stripe.RequestsClient(timeout=(min(3, timeout), timeout)),
+    )
+
+
+@receiver(setting_changed)
+def _rebuild_on_settings_change(*, setting, **kwargs):
+    if setting.startswith("STRIPE_"):
+        get_client.cache_clear()
+
+
+def as_dict(obj) -> dict:
+    """Stripe objects stopped being dicts in stripe-python 15; we work with plain data."""
+    if isinstance(obj, dict):
+        return obj
+    return obj.to_dict(for_json=True)

@@ -1,0 +1,198 @@
+"""Stripe's webhook endpoint.
+
+An event is only a trigger: we verify it, record its id once, and re-fetch the subscription
+it concerns, so events that arrive late, twice or out of order still leave Stripe's current
+state behind. We answer 5xx only when a retry could help (Stripe unreachable); anything
+malformed is a 400 and changes nothing.
+"""
+
+import json
+import logging
+
+import stripe
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import ProcessedEvent
+from .stripe_client import UNAVAILABLE, get_client
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+SIGNATURE_TOLERANCE = 300
+
+
+class Malformed(ValueError):
+    """The event is signed but not shaped like what its type promises."""
+
+
+def _string(obj: dict, key: str, *, required: bool = True) -> str | None:
+    value = obj.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value or len(value) > 255:
+        raise Malformed(f"{key} must be a non-empty string")
+    return value
+
+
+def _subscription_of_invoice(invoice: dict) -> str | None:
+    # Since API 2025-03-31 an invoice names its subscription under parent.subscription_details.
+    parent = invoice.get("parent") or {}
+    if not isinstance(parent, dict):
+        raise Malformed("parent must be an object")
+    details = parent.get("subscription_details") or {}
+    if not isinstance(details, dict):
+        raise Malformed("parent.subscription_details must be an object")
+    return _string(details, "subscription", required=False)
+
+
+# Each handler does its network work (re-fetching from Stripe) and returns the database work
+# as a callable, run inside the transaction that records the event: no transaction is held
+# open while Stripe answers.
+
+
+def _refetch(subscription_id: str, *, after=None):
+    data = services.fetch_subscription(subscription_id)
+
+    def commit():
+        stored = services.store_fetched(stripe_subscription_id=subscription_id, data=data)
+        if after:
+            after(stored)
+        return stored
+
+    return commit
+
+
+def on_checkout_completed(session: dict):
+    if session.get("mode") not in (None, "subscription"):
+        return None
+    subscription_id = _string(session, "subscription", required=False)
+    customer_id = _string(session, "customer", required=False)
+    reference = session.get("client_reference_id")
+    data = services.fetch_subscription(subscription_id) if subscription_id else None
+
+    def commit():
+        if customer_id and isinstance(reference, str) and reference.isdigit():
+            user = get_user_model().objects.filter(pk=int(reference)).first()
+            if user:
+                services.link_if_unlinked(user=user, stripe_customer_id=customer_id)
+        if subscription_id:
+            services.store_fetched(stripe_subscription_id=subscription_id, data=data)
+
+    return commit
+
+
+def on_subscription_changed(subscription: dict):
+    return _refetch(_string(subscription, "id"))
+
+
+def on_trial_will_end(subscription: dict):
+    def after(stored):
+        log.info("Trial of %s ends soon", stored or subscription.get("id"))
+
+    return _refetch(_string(subscription, "id"), after=after)
+
+
+def on_invoice_paid(invoice: dict):
+    subscription_id = _subscription_of_invoice(invoice)
+    return _refetch(subscription_id) if subscription_id else None
+
+
+def on_invoice_payment_failed(invoice: dict):
+    _string(invoice, "id")
+    _string(invoice, "customer")
+    subscription_id = _subscription_of_invoice(invoice)
+    if not subscription_id:
+        return None
+    return _refetch(
+        subscription_id, after=lambda stored: services.notify_payment_failed(invoice=invoice)
+    )
+
+
+HANDLERS = {
+    "checkout.session.completed": on_checkout_completed,
+    "customer.subscription.created": on_subscription_changed,
+    "customer.subscription.updated": on_subscription_changed,
+    "customer.subscription.deleted": on_subscription_changed,
+    "customer.subscription.paused": on_subscription_changed,
+    "customer.subscription.resumed": on_subscription_changed,
+    "customer.subscription.trial_will_end": on_trial_will_end,
+    "invoice.paid": on_invoice_paid,
+    "invoice.payment_failed": on_invoice_payment_failed,
+}
+
+
+def _bad(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        return _bad("Body too large.", status=413)
+    body = request.body
+    if len(body) > MAX_BODY_BYTES:
+        return _bad("Body too large.", status=413)
+    try:
+        get_client().construct_event(
+            body,
+            request.headers.get("Stripe-Signature"),
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=SIGNATURE_TOLERANCE,
+        )
+        payload = json.loads(body)
+    except stripe.SignatureVerificationError:
+        return _bad("Invalid signature.")
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return _bad("Malformed event.")
+    if not isinstance(payload, dict):
+        return _bad("Malformed event.")
+    event_id, event_type = payload.get("id"), payload.get("type")
+    data = payload.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not (
+        isinstance(event_id, str)
+        and 0 < len(event_id) <= 255
+        and isinstance(event_type, str)
+        and 0 < len(event_type) <= 100
+        and isinstance(obj, dict)
+    ):
+        return _bad("Malformed event.")
+
+    handler = HANDLERS.get(event_type)
+    if handler is None:
+        log.info("Stripe event %s (%s) ignored", event_id, event_type)
+        return JsonResponse({"received": True, "ignored": True})
+    if ProcessedEvent.objects.filter(event_id=event_id).exists():
+        return JsonResponse({"received": True, "duplicate": True})
+    try:
+        commit = handler(obj)
+    except Malformed as error:
+        log.warning("Stripe event %s (%s) malformed: %s", event_id, event_type, error)
+        return _bad("Malformed event.")
+    except UNAVAILABLE as error:
+        log.warning("Stripe unreachable handling %s; Stripe will retry: %s", event_id, error)
+        return HttpResponse("Stripe unavailable, retry later.", status=503)
+    except stripe.StripeError as error:
+        # Stripe refused our request; a retry would get the same answer. Reconciliation
+        # catches whatever this leaves behind.
+        log.error("Stripe refused a request while handling %s: %s", event_id, error)
+        return JsonResponse({"received": True, "error": "stripe refused"})
+    with transaction.atomic():
+        # Recorded in the same transaction as the change: both happen, or neither. The insert
+        # comes first, so a concurrent delivery of the same event waits here, then is a duplicate.
+        try:
+            with transaction.atomic():
+                ProcessedEvent.objects.create(event_id=event_id, type=event_type)
+        except IntegrityError:
+            return JsonResponse({"received": True, "duplicate": True})
+        if commit is not None:
+            commit()
+    return JsonResponse({"received": True})

@@ -1,0 +1,49 @@
+"""Journey 8: axe-core finds no serious or critical accessibility violations on the key pages."""
+
+import pytest
+
+from tests.browser.conftest import (
+    assert_no_serious_accessibility_violations,
+    sign_in_as,
+    visit,
+)
+from tests.factories import SECRET_SENTENCE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_home_page_has_no_serious_accessibility_violations(page, site, paid_story):
+    visit(page, site + "/")
+    assert_no_serious_accessibility_violations(page, "home page")
+
+
+def test_the_article_preview_has_no_serious_accessibility_violations(page, site, paid_story):
+    visit(page, site + paid_story.get_absolute_url())
+    assert_no_serious_accessibility_violations(page, "article preview")
+
+
+def test_the_full_article_has_no_serious_accessibility_violations(
+    page, site, paid_story, subscriber
+):
+    sign_in_as(page.context, site, subscriber)
+    visit(page, site + paid_story.get_absolute_url())
+    page.get_by_text(SECRET_SENTENCE).wait_for()
+    assert_no_serious_accessibility_violations(page, "full article")
+
+
+def test_the_pricing_page_has_no_serious_accessibility_violations(page, site, paid_story):
+    visit(page, site + "/pricing/?next=" + paid_story.get_absolute_url())
+    assert_no_serious_accessibility_violations(page, "pricing")
+
+
+def test_the_sign_in_pages_have_no_serious_accessibility_violations(page, site):
+    visit(page, site + "/accounts/login/")
+    assert_no_serious_accessibility_violations(page, "sign in")
+    page.get_by_role("link", name="Email me a sign-in code").click()
+    assert_no_serious_accessibility_violations(page, "request a sign-in code")
+
+
+def test_the_account_page_has_no_serious_accessibility_violations(page, site, reader):
+    sign_in_as(page.context, site, reader)
+    visit(page, site + "/account/")
+    assert_no_serious_accessibility_violations(page, "account")

@@ -1,0 +1,126 @@
+"""Deleting an account: confirmed, re-authenticated, subscription cancelled first."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def signed_in(client, reader, password):
+    response = client.post("/accounts/login/", {"login": reader.email, "password": password})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def cancellations(monkeypatch, django_user_model):
+    """Records each cancellation, and whether the user still existed when it happened."""
+    calls = []
+
+    def cancel(*, user):
+        calls.append((user.pk, django_user_model.objects.filter(pk=user.pk).exists()))
+
+    monkeypatch.setattr("accounts.services.cancel_subscriptions_for_deleted_user", cancel)
+    return calls
+
+
+def confirm_deletion(client, password):
+    """Press the button, then confirm with the password as allauth asks."""
+    response = client.post("/account/delete/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    return client.post(response["Location"], {"password": password}, follow=True)
+
+
+def test_the_delete_page_explains_what_happens_before_anything_is_deleted(signed_in, reader):
+    response = signed_in.get("/account/delete/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Delete your account?" in html
+    assert "cancels your subscription" in html
+    assert '<form method="post" action="/account/delete/"' in html
+    assert type(reader).objects.filter(pk=reader.pk).exists()
+
+
+def test_deleting_removes_the_reader_and_their_personal_data_and_says_so(
+    signed_in, reader, password, cancellations
+):
+    Authenticator.objects.create(
+        user=reader, type=Authenticator.Type.WEBAUTHN, data={"name": "Phone", "credential": {}}
+    )
+    assert UserSession.objects.filter(user=reader).exists()
+
+    response = confirm_deletion(signed_in, password)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Your account has been deleted" in response.content.decode()
+    assert not type(reader).objects.filter(pk=reader.pk).exists()
+    assert not EmailAddress.objects.filter(email=reader.email).exists()
+    assert not Authenticator.objects.exists()
+    assert not UserSession.objects.exists()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_subscription_is_cancelled_before_the_account_is_deleted(
+    signed_in, reader, password, cancellations
+):
+    confirm_deletion(signed_in, password)
+    assert cancellations == [(reader.pk, True)]
+
+
+def test_if_cancelling_fails_nothing_is_deleted_and_the_reader_is_told(
+    signed_in, reader, password, monkeypatch
+):
+    def stripe_is_down(*, user):
+        raise ConnectionError("Stripe did not answer")
+
+    monkeypatch.setattr("accounts.services.cancel_subscriptions_for_deleted_user", stripe_is_down)
+
+    response = confirm_deletion(signed_in, password)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/account/delete/"
+    assert "your account has not been deleted" in response.content.decode()
+    assert type(reader).objects.filter(pk=reader.pk).exists()
+    assert EmailAddress.objects.filter(user=reader).exists()
+    assert response.wsgi_request.user == reader
+
+
+def test_a_wrong_password_at_the_confirmation_deletes_nothing(signed_in, reader, cancellations):
+    response = signed_in.post("/account/delete/")
+    response = signed_in.post(response["Location"], {"password": "not-the-password"})
+    assert response.status_code == 200
+    assert type(reader).objects.filter(pk=reader.pk).exists()
+    assert cancellations == []
+
+
+def test_deleting_needs_a_post(signed_in, reader, cancellations):
+    signed_in.get("/account/delete/")
+    assert type(reader).objects.filter(pk=reader.pk).exists()
+    assert signed_in.put("/account/delete/").status_code == 405
+
+
+def test_an_anonymous_visitor_cannot_delete_anything(client, reader, cancellations):
+    response = client.post("/account/delete/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert type(reader).objects.filter(pk=reader.pk).exists()
+    assert cancellations == []
+
+
+def test_the_deleted_email_can_sign_up_again(signed_in, reader, password, cancellations, client):
+    confirm_deletion(signed_in, password)
+    response = client.post(
+        "/accounts/signup/", {"email": reader.email, "password1": "a-long-pass-phrase-2"}
+    )
+    assert response.status_code == 302
+    assert type(reader).objects.filter(email=reader.email).exists()
