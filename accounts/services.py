@@ -7,14 +7,21 @@ from django.http import HttpRequest
 from subscriptions.services import cancel_subscriptions_for_deleted_user
 
 
-def delete_account(*, request: HttpRequest) -> None:
-    """Cancel the signed-in reader's subscriptions, sign them out and delete their data.
+class CancellationFailed(Exception):
+    """The reader's subscriptions could not be cancelled, so nothing was deleted."""
 
-    Raises whatever the cancellation raises, with nothing deleted: a reader must never be
-    charged again for an account that no longer exists.
+
+def delete_account(*, request: HttpRequest) -> None:
+    """Cancel the signed-in reader's subscriptions, delete their data and sign them out.
+
+    Raises CancellationFailed, with nothing deleted, when the cancellation fails: a reader
+    must never be charged again for an account that no longer exists.
     """
     user = request.user
-    cancel_subscriptions_for_deleted_user(user=user)
+    try:
+        cancel_subscriptions_for_deleted_user(user=user)
+    except Exception as error:
+        raise CancellationFailed from error
     with transaction.atomic():
         # The user row cascades to email addresses, passkeys, recovery codes and
         # sign-in sessions; bylines keep the author but drop the link.

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .services import CancellationFailed
 from .services import delete_account as delete_account_service
 
 logger = logging.getLogger(__name__)
@@ -48,10 +49,10 @@ def delete_account(request):
         return render(request, "accounts/delete_account.html")
     try:
         delete_account_service(request=request)
-    except Exception:
-        # Whatever went wrong (most likely Stripe), nothing was deleted and the reader
-        # can try again; the traceback is for us.
-        logger.exception("Could not delete account %s", request.user.pk)
+    except CancellationFailed:
+        # Most likely Stripe did not answer: nothing was deleted and the reader can try
+        # again; the traceback is for us.
+        logger.exception("Could not cancel subscriptions of account %s", request.user.pk)
         messages.error(
             request,
             "We could not cancel your subscription, so your account has not been deleted. "

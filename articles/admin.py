@@ -96,7 +96,7 @@ class ArticleImageInline(admin.TabularInline):
     @admin.display(description="Use in the body")
     def insert(self, obj):
         if not obj.pk or not obj.image:
-            return "Save first, then insert it into the body."
+            return "Save, then insert."
         return format_html(
             '<button type="button" class="button" data-insert-figure data-src="{}" '
             'data-alt="{}" data-caption="{}">Insert into body</button> '
@@ -149,6 +149,12 @@ class ArticleAdmin(VersionAdmin):
     class Media:
         css = {"all": ("articles/editor/paywall-break.css", "articles/editor/admin.css")}
         js = ("articles/editor/admin.js",)
+
+    def view_on_site(self, obj):
+        # Unpublished articles have no public page yet; staff see them in preview.
+        if obj.is_published():
+            return obj.get_absolute_url()
+        return reverse("articles:preview", args=[obj.pk])
 
     # -- the list --
 

@@ -289,6 +289,13 @@ STRIPE_API_BASE = env_str(
 # Seconds per attempt; with two retries a Stripe outage still answers inside gunicorn's 30 s.
 STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 8)
 SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
+if not STRIPE_SECRET_KEY.startswith("sk_test_standin") and STRIPE_WEBHOOK_SECRET.startswith(
+    "whsec_newsroom_demo"
+):
+    raise ImproperlyConfigured(
+        "With a real STRIPE_SECRET_KEY, set STRIPE_WEBHOOK_SECRET to your endpoint's signing "
+        "secret (Stripe dashboard → Developers → Webhooks); the demo secret is public."
+    )
 
 # The paywall: with no explicit break, the preview is this many blocks of the body.
 PAYWALL_PREVIEW_BLOCKS = env_int("PAYWALL_PREVIEW_BLOCKS", 3)

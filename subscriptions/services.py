@@ -240,18 +240,25 @@ def portal_url(*, user, return_url: str) -> str | None:
     return session.url
 
 
+def fetch_checkout_session(session_id: str) -> dict | None:
+    """A Checkout Session as Stripe has it now, or None if Stripe has no such session."""
+    try:
+        return as_dict(get_client().v1.checkout.sessions.retrieve(session_id))
+    except stripe.InvalidRequestError as error:
+        if is_missing(error) or error.http_status == 404:
+            return None
+        raise
+
+
 def complete_checkout(*, user, session_id: str) -> tuple[Subscription | None, str]:
     """Apply a finished Checkout Session on the reader's return.
 
     Returns (subscription, return_to). Raises LookupError when the session is not the
     reader's, does not exist or is not paid: all look the same to the browser.
     """
-    try:
-        session = as_dict(get_client().v1.checkout.sessions.retrieve(session_id))
-    except stripe.InvalidRequestError as error:
-        if is_missing(error) or error.http_status == 404:
-            raise LookupError("no such session") from None
-        raise
+    session = fetch_checkout_session(session_id)
+    if session is None:
+        raise LookupError("no such session")
     customer_id = session.get("customer") or ""
     own_customer = Customer.objects.filter(user=user).values_list("stripe_id", flat=True).first()
     if session.get("client_reference_id") != str(user.pk) or (

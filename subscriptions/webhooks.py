@@ -69,20 +69,23 @@ def _refetch(subscription_id: str, *, after=None):
 
 
 def on_checkout_completed(session: dict):
-    if session.get("mode") not in (None, "subscription"):
+    # Even the session is re-fetched: who it belongs to is only taken from Stripe itself.
+    fetched = services.fetch_checkout_session(_string(session, "id"))
+    if fetched is None or fetched.get("mode") != "subscription":
         return None
-    subscription_id = _string(session, "subscription", required=False)
-    customer_id = _string(session, "customer", required=False)
-    reference = session.get("client_reference_id")
-    data = services.fetch_subscription(subscription_id) if subscription_id else None
+    subscription_id = fetched.get("subscription")
+    customer_id = fetched.get("customer")
+    reference = fetched.get("client_reference_id")
+    if not isinstance(subscription_id, str) or not isinstance(customer_id, str):
+        return None
+    data = services.fetch_subscription(subscription_id)
 
     def commit():
-        if customer_id and isinstance(reference, str) and reference.isdigit():
+        if isinstance(reference, str) and reference.isdigit():
             user = get_user_model().objects.filter(pk=int(reference)).first()
             if user:
                 services.link_if_unlinked(user=user, stripe_customer_id=customer_id)
-        if subscription_id:
-            services.store_fetched(stripe_subscription_id=subscription_id, data=data)
+        services.store_fetched(stripe_subscription_id=subscription_id, data=data)
 
     return commit
 

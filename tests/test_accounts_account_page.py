@@ -70,7 +70,7 @@ def test_the_page_lists_passkeys_with_a_way_to_remove_each_and_to_add_one(signed
     phone = add_passkey(reader, "My phone")
     html = signed_in.get("/account/").content.decode()
     assert "My phone" in html
-    assert f'href="/accounts/2fa/webauthn/keys/{phone.pk}/remove/"' in html
+    assert f'href="/accounts/2fa/webauthn/keys/{phone.pk}/remove/?next=/account/"' in html
     assert 'href="/accounts/2fa/webauthn/add/"' in html
 
 

@@ -124,3 +124,28 @@ def test_the_deleted_email_can_sign_up_again(signed_in, reader, password, cancel
     )
     assert response.status_code == 302
     assert type(reader).objects.filter(email=reader.email).exists()
+
+
+def test_a_reader_who_never_subscribed_deletes_with_the_real_cancellation(
+    signed_in, reader, password
+):
+    # No stand-in and no Stripe: with no customer, nothing needs cancelling.
+    response = confirm_deletion(signed_in, password)
+    assert "Your account has been deleted" in response.content.decode()
+    assert not type(reader).objects.filter(pk=reader.pk).exists()
+
+
+def test_deleting_a_paying_account_cancels_its_subscription_at_stripe(
+    signed_in, reader, password, stripe_standin
+):
+    from subscriptions.stripe_client import get_client
+    from tests.stripe_helpers import make_plan, subscribe_at_stripe
+
+    subscription = subscribe_at_stripe(reader, make_plan())
+    assert subscription["status"] == "active"
+
+    response = confirm_deletion(signed_in, password)
+
+    assert "Your account has been deleted" in response.content.decode()
+    assert get_client().v1.subscriptions.retrieve(subscription["id"]).status == "canceled"
+    assert not type(reader).objects.filter(pk=reader.pk).exists()

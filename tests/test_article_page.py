@@ -236,6 +236,6 @@ def test_article_page_queries_are_constant_for_subscribers(
     tags = [make_tag() for _ in range(8 if many else 1)]
     article = make_article(authors=authors, tags=tags)
     client.force_login(subscriber)
-    # session, user, then the four of the anonymous page
-    with django_assert_num_queries(6):
+    # session, user, the reader's billing state, then the four of the anonymous page
+    with django_assert_num_queries(7):
         client.get(article.get_absolute_url())

@@ -12,7 +12,11 @@ from articles.html import PAYWALL_BREAK
 from articles.models import Article
 from tests.factories import make_section
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: each test starts with the data migrations' groups, even after a flush.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -125,3 +129,50 @@ def test_an_editor_places_the_paywall_break_and_a_reader_sees_the_preview_end_th
     assert THIRD not in anonymous.content()
     anonymous.screenshot(path=str(SCREENSHOTS / "editor-reader-preview.png"), full_page=True)
     reader.close()
+
+
+def test_an_editor_inserts_an_uploaded_image_into_the_body(
+    chromium, live_server, signed_in_editor, settings, tmp_path
+):
+    from io import BytesIO
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = tmp_path / "quay.jpg"
+    buffer = BytesIO()
+    Image.new("RGB", (1200, 800), (40, 120, 90)).save(buffer, "JPEG")
+    photo.write_bytes(buffer.getvalue())
+    section = make_section(name="Coast", slug="coast")
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(15_000)
+    context.add_cookies([signed_in_editor])
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_headline", "Low tide at the quay")
+    page.select_option("#id_section", str(section.pk))
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.click()
+    page.keyboard.type(FIRST)
+    page.set_input_files("#id_images-0-image", str(photo))
+    page.fill("#id_images-0-alt", "Boats resting on the mud")
+    page.fill("#id_images-0-caption", "The quay at low tide")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_url("**/change/")
+
+    page.locator(".ProseMirror[contenteditable=true] p").first.click()
+    page.keyboard.press("End")
+    page.get_by_role("button", name="Insert into body").click()
+    assert page.locator(".ProseMirror[contenteditable=true] figure img").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "editor-inline-image.png"), full_page=True)
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(f"{live_server.url}/admin/articles/article/")
+
+    article = Article.objects.get(slug="low-tide-at-the-quay")
+    uploaded = article.images.get()
+    assert f'src="{uploaded.image.url}"' in article.body
+    assert 'alt="Boats resting on the mud"' in article.body
+    assert "The quay at low tide</figcaption>" in article.body
+    assert ".w480.webp 480w" in article.body
+    context.close()

@@ -1,6 +1,6 @@
 """In headless Chromium with a virtual WebAuthn authenticator: a reader registers a passkey on
 the account page, signs out, and signs back in with the passkey alone, landing on the article
-they came from."""
+they came from; then a password sign-in that the passkey has to confirm."""
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -54,7 +54,9 @@ def page(monkeypatch, settings):
         browser.close()
 
 
-def test_a_reader_adds_a_passkey_and_signs_in_with_it_alone(page, live_server, subscriber, password):
+def test_a_reader_adds_a_passkey_and_signs_in_with_it_alone(
+    page, live_server, subscriber, password
+):
     # WebAuthn needs a secure context; Chromium counts http://localhost as one.
     assert live_server.url.startswith("http://localhost:")
     article = make_article()
@@ -90,3 +92,15 @@ def test_a_reader_adds_a_passkey_and_signs_in_with_it_alone(page, live_server, s
     page.get_by_text(SECRET_SENTENCE).wait_for()
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
+
+    # From now on a password alone is not enough: the passkey confirms it.
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(article_url)
+    page.locator(".paywall").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(subscriber.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("heading", name="Confirm it is you").wait_for()
+    page.get_by_role("button", name="Use my passkey").click()
+    page.wait_for_url(article_url)
+    page.get_by_text(SECRET_SENTENCE).wait_for()

@@ -86,6 +86,8 @@ def test_the_article_admin_page_links_to_each_view(client, desk_editor):
     client.force_login(desk_editor)
     html = client.get(change_url(article)).content.decode()
     assert f'href="/preview/{article.pk}/"' in html
+    # "View on site" of an unpublished article opens its preview, not a 404.
+    assert f'<a href="/preview/{article.pk}/" class="viewsitelink">' in html
     for persona in ("anonymous", "reader", "subscriber"):
         assert f'href="/preview/{article.pk}/as/{persona}/"' in html
 

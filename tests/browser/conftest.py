@@ -32,6 +32,31 @@ ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _fresh_screenshots():
+    # The folder shows this run's pages only; a stale picture of an old page misleads.
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+
+
+def pytest_sessionfinish(session):
+    """Write test-artifacts/screenshots/index.html: every screenshot of the run on one page."""
+    shots = sorted(ARTIFACTS.glob("*.png")) if ARTIFACTS.is_dir() else []
+    if not shots:
+        return
+    figures = "\n".join(
+        f'<figure><a href="{shot.name}"><img src="{shot.name}" alt="" width="320"></a>'
+        f"<figcaption>{shot.stem}</figcaption></figure>"
+        for shot in shots
+    )
+    (ARTIFACTS / "index.html").write_text(
+        "<!doctype html><meta charset=utf-8><title>Newsroom browser screenshots</title>"
+        "<style>body{font-family:sans-serif;display:flex;flex-wrap:wrap;gap:1rem}"
+        "figure{margin:0;width:320px}img{border:1px solid #ccc}</style>\n"
+        f"<h1 style='width:100%'>Browser journeys: {len(shots)} screenshots</h1>\n{figures}\n"
+    )
+
+
 @pytest.fixture(scope="package")
 def playwright():
     from playwright.sync_api import sync_playwright
@@ -42,7 +67,6 @@ def playwright():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as pw:
-            pw.selectors.set_test_id_attribute("data-testid")
             yield pw
 
 
@@ -85,6 +109,12 @@ def page(context):
     return context.new_page()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Readers are made with passwords; the real hasher would spend a second on each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def site(live_server):
     """The live site's base URL, without a trailing slash."""
@@ -107,8 +137,14 @@ def _one_request_at_a_time_on_sqlite(live_server):
 
     def serialised(environ, start_response):
         with lock:
-            # The body is read while the lock is held: Django's response is complete by then.
-            return list(app(environ, start_response))
+            # The whole body is produced, and the response closed (which ends Django's
+            # request), before the next request may touch the database.
+            response = app(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
 
     httpd.set_app(serialised)
     httpd._newsroom_serialised = True
@@ -171,7 +207,10 @@ def sign_in_by_code(page, email):
     page.get_by_role("link", name="Email me a sign-in code").click()
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Email me a code").click()
-    page.get_by_label("Code").fill(latest_email_code(email))
+    code = page.get_by_label("Code")
+    # The field appears once the server has answered, so the email has been sent by then.
+    expect(code).to_be_visible()
+    code.fill(latest_email_code(email))
     page.get_by_role("button", name="Confirm").click()
 
 
@@ -263,6 +302,8 @@ def stripe_standin(site, settings):
         port=0,
         webhook_url=site + "/stripe/webhook/",
         webhook_secret=secret,
+        # A delivery that fails is retried soon: the journey is waiting for it.
+        webhook_backoff=0.05,
     ).start()
     settings.STRIPE_API_BASE = standin.url
     settings.STRIPE_SECRET_KEY = "sk_test_standin"
@@ -271,47 +312,16 @@ def stripe_standin(site, settings):
     standin.stop()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Readers are made with passwords; the real hasher would spend a second on each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def plan(stripe_standin):
-    """A plan on sale, with its product and prices made at the stand-in as an editor would."""
-    from subscriptions.models import Plan
-    from subscriptions.stripe_client import get_client
+    """The "Digital" plan on sale, its product and prices made at the stand-in."""
+    from tests.stripe_helpers import make_plan
 
-    client = get_client()
-    product = client.v1.products.create(params={"name": "Digital"})
-    prices = {
-        interval: client.v1.prices.create(
-            params={
-                "product": product.id,
-                "currency": "usd",
-                "unit_amount": amount,
-                "recurring": {"interval": interval},
-            }
-        )
-        for interval, amount in (("month", 900), ("year", 9000))
-    }
-    return Plan.objects.create(
-        name="Digital",
-        benefits="Every article, in full\nThe morning newsletter\nCancel any time",
-        stripe_product_id=product.id,
-        monthly_price_id=prices["month"].id,
-        yearly_price_id=prices["year"].id,
-        monthly_amount=900,
-        yearly_amount=9000,
-        currency="usd",
-    )
+    return make_plan(name="Digital")
 
 
-def pay_at_checkout(page, *, card, email=None):
+def pay_at_checkout(page, *, card):
     """Fill the stand-in's hosted checkout as a person would, and submit it."""
-    if email:
-        page.get_by_label("Email").fill(email)
     page.get_by_label("Card number").fill(card)
     page.get_by_label("Expiry (MM / YY)").fill("12 / 34")
     page.get_by_label("CVC").fill("123")

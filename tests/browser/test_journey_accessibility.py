@@ -31,19 +31,27 @@ def test_the_full_article_has_no_serious_accessibility_violations(
     assert_no_serious_accessibility_violations(page, "full article")
 
 
-def test_the_pricing_page_has_no_serious_accessibility_violations(page, site, paid_story):
+def test_the_pricing_page_has_no_serious_accessibility_violations(page, site, paid_story, plan):
     visit(page, site + "/pricing/?next=" + paid_story.get_absolute_url())
+    page.get_by_role("button", name="Subscribe to Digital").wait_for()
     assert_no_serious_accessibility_violations(page, "pricing")
 
 
-def test_the_sign_in_pages_have_no_serious_accessibility_violations(page, site):
+def test_the_sign_in_and_sign_up_pages_have_no_serious_accessibility_violations(page, site, reader):
     visit(page, site + "/accounts/login/")
     assert_no_serious_accessibility_violations(page, "sign in")
     page.get_by_role("link", name="Email me a sign-in code").click()
     assert_no_serious_accessibility_violations(page, "request a sign-in code")
+    page.get_by_label("Email").fill(reader.email)
+    page.get_by_role("button", name="Email me a code").click()
+    page.get_by_label("Code").wait_for()
+    assert_no_serious_accessibility_violations(page, "enter the sign-in code")
+    visit(page, site + "/accounts/signup/")
+    assert_no_serious_accessibility_violations(page, "sign up")
 
 
-def test_the_account_page_has_no_serious_accessibility_violations(page, site, reader):
-    sign_in_as(page.context, site, reader)
+def test_the_account_page_has_no_serious_accessibility_violations(page, site, subscriber):
+    sign_in_as(page.context, site, subscriber)
     visit(page, site + "/account/")
+    page.get_by_role("button", name="Manage billing").wait_for()
     assert_no_serious_accessibility_violations(page, "account")

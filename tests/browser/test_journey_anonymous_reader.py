@@ -13,6 +13,7 @@ def test_anonymous_reader_sees_the_preview_and_the_call_to_subscribe(
     page, site, paid_story, screenshot
 ):
     visit(page, site + "/")
+    screenshot(page, "anonymous-reader", "1-home")
     page.get_by_role("link", name=STORY_HEADLINE).first.click()
 
     expect(page).to_have_url(site + paid_story.get_absolute_url())
@@ -24,7 +25,7 @@ def test_anonymous_reader_sees_the_preview_and_the_call_to_subscribe(
     expect(paywall.get_by_role("link", name="Subscribe now")).to_be_visible()
     expect(paywall).to_contain_text("Already have an account? Sign in")
     expect(paywall.get_by_role("link", name="Sign in")).to_be_visible()
-    screenshot(page, "anonymous-reader", "article-preview", docs_name="article-preview")
+    screenshot(page, "anonymous-reader", "2-article-preview", docs_name="article-preview")
 
 
 def test_the_text_past_the_break_is_in_neither_the_html_nor_the_dom(page, site, paid_story):

@@ -24,10 +24,16 @@ def test_a_returning_subscriber_signs_in_by_code_and_lands_on_the_whole_article(
     expect(page.get_by_text(f"A sign-in code has been sent to {subscriber.email}")).to_be_visible()
     screenshot(page, "returning-subscriber", "2-enter-code")
 
-    page.get_by_label("Code").fill(latest_email_code(subscriber.email))
+    code = latest_email_code(subscriber.email)
+    page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Confirm").click()
 
     expect(page).to_have_url(site + paid_story.get_absolute_url())
     expect(page.get_by_text(SECRET_SENTENCE)).to_be_visible()
     assert "This post is for paying subscribers only" not in page_text(page)
-    screenshot(page, "returning-subscriber", "3-article-full", docs_name="article-full")
+    screenshot(page, "returning-subscriber", "3-article-full")
+
+    # Signed in for good, not for one page: the whole text is still there on the next visit.
+    visit(page, site + paid_story.get_absolute_url())
+    expect(page.get_by_text(SECRET_SENTENCE)).to_be_visible()
+    screenshot(page, "returning-subscriber", "4-article-again", docs_name="article-full")
