@@ -4,6 +4,13 @@ from django.core.cache import cache
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Real password hashing is slow by design, and the suite signs in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     # Rate limits and cached pages live in the cache; one test must not see another's.
