@@ -114,13 +114,14 @@ def stop(process: subprocess.Popen | None) -> None:
 
 def main() -> int:
     port = os.environ.get("PORT", "8000")
-    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    # localhost, not 127.0.0.1: browsers only offer passkeys on a domain name.
+    os.environ.setdefault("SITE_URL", f"http://localhost:{port}")
     standin = start_standin(port) if uses_standin() else None
     try:
         manage("migrate", "--noinput", "-v", "0")
         manage("seed_demo")
         manage("collectstatic", "--noinput", "-v", "0")
-        print(f"\nNewsroom is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n", flush=True)
+        print(f"\nNewsroom is running at http://localhost:{port}/  (Ctrl-C stops it)\n", flush=True)
         print(ACCOUNTS + "\n", flush=True)
         if uses_standin():
             print(CARDS.format(base=os.environ["STRIPE_API_BASE"]) + "\n", flush=True)

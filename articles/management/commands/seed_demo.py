@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from articles import images
 from articles.html import PAYWALL_BREAK
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
 
@@ -94,7 +95,7 @@ def _body(subject: str, rng: random.Random, index: int, *, explicit_break: bool)
     return "\n".join(blocks)
 
 
-def _hero_image(headline: str, colour: tuple[int, int, int]) -> ContentFile:
+def _hero_image(name: str, headline: str, colour: tuple[int, int, int]) -> ContentFile:
     width, height = 1600, 900
     image = Image.new("RGB", (width, height), colour)
     draw = ImageDraw.Draw(image)
@@ -105,7 +106,8 @@ def _hero_image(headline: str, colour: tuple[int, int, int]) -> ContentFile:
     draw.text((110, height - 180), headline[:70], fill=(26, 26, 26), font_size=48)
     buffer = BytesIO()
     image.save(buffer, format="JPEG", quality=80)
-    return ContentFile(buffer.getvalue())
+    # Named, so that Django reads its dimensions into hero_width and hero_height.
+    return ContentFile(buffer.getvalue(), name=name)
 
 
 class Command(BaseCommand):
@@ -194,13 +196,16 @@ class Command(BaseCommand):
                 hero_caption="Illustration: The Newsroom",
             )
             if index % 2 == 0:
+                colour = PALETTE[index % len(PALETTE)]
                 article.hero_image.save(
-                    f"{slug}.jpg", _hero_image(headline, PALETTE[index % len(PALETTE)]), save=False
+                    f"{slug}.jpg", _hero_image(f"{slug}.jpg", headline, colour), save=False
                 )
             else:
                 article.hero_alt = ""
                 article.hero_caption = ""
             article.save()
+            if article.hero_image:
+                images.refresh_hero_renditions(article)
             byline = rng.sample(authors, k=1 + (index % 4 == 0))
             for order, author in enumerate(byline):
                 ArticleAuthor.objects.create(article=article, author=author, order=order)
