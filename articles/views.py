@@ -46,28 +46,31 @@ def home(request):
     return _reader_cache_headers(request, render(request, "articles/home.html", context))
 
 
+def _listing(request, template, name, obj, **article_filter):
+    """A paginated page of published teasers about one section, author or tag."""
+    articles = Article.objects.published().for_listing().filter(**article_filter)
+    context = {name: obj, "page": _paginate(request, articles)}
+    if isinstance(obj, Section):
+        context["current_section"] = obj
+    return _reader_cache_headers(request, render(request, template, context))
+
+
 @require_safe
 def section_detail(request, section_slug):
     section = get_object_or_404(Section, slug=section_slug)
-    page = _paginate(request, Article.objects.published().for_listing().filter(section=section))
-    context = {"section": section, "page": page}
-    return _reader_cache_headers(request, render(request, "articles/section.html", context))
+    return _listing(request, "articles/section.html", "section", section, section=section)
 
 
 @require_safe
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = _paginate(request, Article.objects.published().for_listing().filter(authors=author))
-    context = {"author": author, "page": page}
-    return _reader_cache_headers(request, render(request, "articles/author.html", context))
+    return _listing(request, "articles/author.html", "author", author, authors=author)
 
 
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _paginate(request, Article.objects.published().for_listing().filter(tags=tag))
-    context = {"tag": tag, "page": page}
-    return _reader_cache_headers(request, render(request, "articles/tag.html", context))
+    return _listing(request, "articles/tag.html", "tag", tag, tags=tag)
 
 
 SEARCH_MAX_LENGTH = 100
@@ -133,6 +136,7 @@ def render_article(request, article, *, access=None, banner=None, noindex=False)
     access = access if access is not None else access_for(request.user, article)
     context = {
         "article": article,
+        "current_section": article.section,
         "access": access,
         "preview": article.text.preview,
         # Past the preview: only ever computed into the page for a reader who may read it.

@@ -144,3 +144,11 @@ def test_signed_in_listing_pages_are_private(client, reader, story):
     response = client.get("/")
     assert "private" in response["Cache-Control"]
     assert "Cookie" in response["Vary"]
+
+
+def test_the_navigation_marks_the_current_section(client):
+    article = make_article()
+    for url in [article.section.get_absolute_url(), article.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert f'href="{article.section.get_absolute_url()}" aria-current="page"' in html
+    assert 'aria-current="page"' not in client.get("/").content.decode()
