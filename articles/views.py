@@ -37,8 +37,10 @@ def home(request):
     latest = list(published[: HOME_LATEST + 1])
     lead, latest = (latest[0], latest[1:]) if latest else (None, [])
 
+    # The section blocks carry on from the top stories rather than repeating them.
+    on_top = [article.pk for article in ([lead] if lead else []) + latest]
     by_section = {}
-    for article in published.latest_per_section(HOME_PER_SECTION):
+    for article in published.exclude(pk__in=on_top).latest_per_section(HOME_PER_SECTION):
         by_section.setdefault(article.section, []).append(article)
     sections = sorted(by_section.items(), key=lambda item: (item[0].order, item[0].name))
 

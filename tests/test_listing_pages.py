@@ -65,17 +65,24 @@ def test_listings_hide_drafts_and_scheduled_articles(client, story):
 def test_home_shows_the_newest_as_lead_then_latest_then_sections(client):
     politics = make_section(name="Politics", slug="politics", order=1)
     climate = make_section(name="Climate", slug="climate", order=2)
-    older = make_article(headline="Older climate story", section=climate)
+    now = timezone.now()
+    older_climate = make_article(
+        headline="Older climate story", section=climate, published_at=now - timedelta(days=3)
+    )
+    make_article(
+        headline="Older politics story", section=politics, published_at=now - timedelta(days=2)
+    )
+    for n in range(10):
+        make_article(section=climate, published_at=now - timedelta(hours=2 + n))
     newest = make_article(
-        headline="Newest politics story",
-        section=politics,
-        published_at=older.published_at + timedelta(hours=1),
+        headline="Newest politics story", section=politics, published_at=now - timedelta(hours=1)
     )
     html = client.get("/").content.decode()
     lead = html.split('aria-label="Lead story"')[1].split("</section>")[0]
     assert newest.headline in lead
-    assert older.headline not in lead
+    assert older_climate.headline not in lead
     assert html.index('id="section-politics"') < html.index('id="section-climate"')
+    assert html.index("Older politics story") < html.index("Older climate story")
 
 
 def test_unknown_section_author_and_tag_are_not_found(client):
@@ -97,7 +104,8 @@ def test_section_pages_paginate_and_ignore_a_bad_page_number(client, settings):
         assert response.status_code == 200
 
 
-@pytest.mark.parametrize("count", [1, 15])
+# Past the eleven top stories, so the section blocks have something to show.
+@pytest.mark.parametrize("count", [13, 40])
 def test_home_page_queries_are_constant(client, django_assert_num_queries, count):
     sections = [make_section() for _ in range(3)]
     authors = [make_author() for _ in range(3)]
@@ -152,3 +160,11 @@ def test_the_navigation_marks_the_current_section(client):
         html = client.get(url).content.decode()
         assert f'href="{article.section.get_absolute_url()}" aria-current="page"' in html
     assert 'aria-current="page"' not in client.get("/").content.decode()
+
+
+def test_home_section_blocks_do_not_repeat_the_top_stories(client, settings):
+    section = make_section(name="Politics", slug="politics")
+    stories = [make_article(section=section, headline=f"Story {n:02d}") for n in range(14)]
+    html = client.get("/").content.decode()
+    for story in stories:
+        assert html.count(f">{story.headline}<") == 1, story.headline
