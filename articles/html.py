@@ -197,7 +197,8 @@ def cut(html: str, *, preview_blocks: int) -> Cut:
         if block.is_paywall_break or block.contains_paywall_break
     ]
     # Blocks before the first break are content blocks, so its index is the preview's length.
-    stop = marked[0] if marked else preview_blocks
+    # Never negative: a slice with a negative stop would be "all but the last few blocks".
+    stop = marked[0] if marked else max(preview_blocks, 0)
 
     return Cut(
         preview="\n".join(b.html for b in content[:stop]),

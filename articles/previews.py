@@ -6,7 +6,7 @@ shows exactly what that reader would get, and is never stored by a shared cache.
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
@@ -98,6 +98,10 @@ def preview_link(request, token):
     )
     if link is None:
         raise Http404("This preview link does not exist or has been revoked.")
+    if link.article.is_published():
+        # Once the story is out, a link handed round for review must not get past the paywall:
+        # its holder reads the public page, under the same rule as every reader.
+        return _private(redirect(link.article), noindex=True)
     response = render_article(
         request,
         link.article,

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from articles.sitemaps import ArticleSitemap, SectionSitemap
@@ -32,6 +34,8 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", robots_txt),
+    # Browsers ask for /favicon.ico whatever the page says; send them to the real icon.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 if settings.SERVE_MEDIA:

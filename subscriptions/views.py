@@ -6,6 +6,7 @@ import stripe
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -50,11 +51,13 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def _unavailable(request, *, retry_label: str, retry_form: dict | None = None, status=503):
+def _unavailable(
+    request, *, retry_label: str, retry_form: dict | None = None, retry_url=None, status=503
+):
     """Stripe did not answer: say so, keep everything as it was, offer the same step again."""
     context = {
         "retry_label": retry_label,
-        "retry_url": request.get_full_path(),
+        "retry_url": retry_url or request.get_full_path(),
         "retry_form": retry_form,
         "retry_method": "post" if retry_form is not None else "get",
     }
@@ -77,15 +80,72 @@ def pricing(request):
     return render(request, "subscriptions/pricing.html", context)
 
 
+CHOICE_SALT = "subscriptions.choice"
+CHOICE_MAX_AGE = 24 * 60 * 60
+
+
+def _choice_token(*, plan: Plan, interval: str, next_url: str, attempt: str) -> str:
+    """The reader's choice, signed, to carry through sign-up without asking again."""
+    return signing.dumps(
+        {"plan": plan.pk, "interval": interval, "next": next_url, "attempt": attempt},
+        salt=CHOICE_SALT,
+    )
+
+
 @never_cache
 @require_POST
 def checkout(request):
     next_url = _safe_next(request, request.POST.get("next"))
+    plan_id = request.POST.get("plan", "")
+    interval = request.POST.get("interval", "")
+    plan = Plan.objects.on_sale().filter(pk=plan_id).first() if plan_id.isdigit() else None
+    if plan is None or not plan.price_id(interval):
+        context = _pricing_context(request, next_url=next_url, error="Please choose a plan.")
+        return render(request, "subscriptions/pricing.html", context, status=400)
+    attempt = request.POST.get("attempt", "")
+    if not ATTEMPT.fullmatch(attempt):
+        attempt = uuid.uuid4().hex
+
+    if not request.user.is_authenticated:
+        # Sign up (or sign in from there); the verified reader then goes straight to payment
+        # with the plan already chosen, instead of choosing it a second time.
+        token = _choice_token(plan=plan, interval=interval, next_url=next_url, attempt=attempt)
+        resume = f"{reverse('subscriptions:continue')}?{urlencode({'choice': token})}"
+        return _see_other(f"{reverse('account_signup')}?{urlencode({'next': resume})}")
+    return _begin_checkout(
+        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def continue_checkout(request):
+    """Where sign-up returns to: start the checkout the reader chose before signing up.
+
+    The choice is signed by `checkout`, so a crafted link can only ever lead to one of our
+    own plans at our own price, and the reader still has to pay on Stripe's page.
+    """
+    try:
+        choice = signing.loads(
+            request.GET.get("choice", ""), salt=CHOICE_SALT, max_age=CHOICE_MAX_AGE
+        )
+        plan = Plan.objects.on_sale().filter(pk=int(choice["plan"])).first()
+        interval, attempt = str(choice["interval"]), str(choice["attempt"])
+        next_url = _safe_next(request, choice.get("next"))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        plan = None
+    if plan is None or not plan.price_id(interval) or not ATTEMPT.fullmatch(attempt):
+        messages.info(request, "Please choose your plan again.")
+        return _see_other(reverse("subscriptions:pricing"))
+    return _begin_checkout(
+        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt
+    )
+
+
+def _begin_checkout(request, *, plan: Plan, interval: str, next_url: str, attempt: str):
     pricing_url = reverse("subscriptions:pricing")
     back_to_pricing = f"{pricing_url}?{urlencode({'next': next_url})}" if next_url else pricing_url
-    if not request.user.is_authenticated:
-        # Sign up (or sign in from there) and come back to choose again.
-        return _see_other(f"{reverse('account_signup')}?{urlencode({'next': back_to_pricing})}")
     user = request.user
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         messages.warning(
@@ -93,16 +153,6 @@ def checkout(request):
         )
         return _see_other(reverse("account_email"))
 
-    plan_id = request.POST.get("plan", "")
-    interval = request.POST.get("interval", "")
-    plan = Plan.objects.on_sale().filter(pk=plan_id).first() if plan_id.isdigit() else None
-    if plan is None or not plan.price_id(interval):
-        context = _pricing_context(request, next_url=next_url, error="Please choose a plan.")
-        return render(request, "subscriptions/pricing.html", context, status=400)
-
-    attempt = request.POST.get("attempt", "")
-    if not ATTEMPT.fullmatch(attempt):
-        attempt = uuid.uuid4().hex
     form = {"plan": plan.pk, "interval": interval, "next": next_url, "attempt": attempt}
     try:
         if services.live_subscription(user=user):
@@ -126,10 +176,21 @@ def checkout(request):
         )
     except UNAVAILABLE:
         log.warning("Stripe unavailable while starting checkout", exc_info=True)
-        return _unavailable(request, retry_label="Try again", retry_form=form)
+        return _unavailable(
+            request,
+            retry_label="Try again",
+            retry_form=form,
+            retry_url=reverse("subscriptions:checkout"),
+        )
     except stripe.StripeError as error:  # refused, e.g. an archived price: not the reader's fault
         log.error("Stripe refused to start checkout for plan %s: %s", plan.pk, error)
-        return _unavailable(request, retry_label="Try again", retry_form=form, status=502)
+        return _unavailable(
+            request,
+            retry_label="Try again",
+            retry_form=form,
+            retry_url=reverse("subscriptions:checkout"),
+            status=502,
+        )
     return _see_other(url)
 
 

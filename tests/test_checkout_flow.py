@@ -56,13 +56,73 @@ def test_the_pricing_page_query_count_is_constant(
         assert client.get("/pricing/").status_code == 200
 
 
-def test_an_anonymous_reader_is_sent_to_sign_up_and_back_to_pricing(client, plan):
-    response = start(client, plan, next_url="/news/story/")
+def sign_up_resume_url(response):
     assert response.status_code == 303
     target = urlsplit(response["Location"])
     assert target.path == "/accounts/signup/"
-    back = parse_qs(target.query)["next"][0]
-    assert back == "/pricing/?next=%2Fnews%2Fstory%2F"
+    return parse_qs(target.query)["next"][0]
+
+
+def test_an_anonymous_reader_signs_up_then_goes_straight_to_payment(
+    client, plan, reader, stripe_standin
+):
+    resume = sign_up_resume_url(start(client, plan, interval="year", next_url="/news/story/"))
+    assert resume.startswith("/subscribe/continue/?choice=")
+    assert not Customer.objects.exists()  # nothing happens before the reader has an account
+
+    client.force_login(reader)  # as after sign-up and the email code
+    session = stripe_session(stripe_standin, client.get(resume))
+    items = stripe_standin.store.sub_state[session["id"]]["line_items"]
+    assert [(i["price"], i["quantity"]) for i in items] == [(plan.yearly_price_id, 1)]
+    assert session["cancel_url"] == "http://testserver/news/story/"
+
+
+def test_following_the_resume_link_twice_reuses_the_same_checkout(
+    client, plan, reader, stripe_standin
+):
+    resume = sign_up_resume_url(start(client, plan))
+    client.force_login(reader)
+    first = stripe_session(stripe_standin, client.get(resume))
+    second = stripe_session(stripe_standin, client.get(resume))
+    assert first["id"] == second["id"]
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda url: url + "x",
+        lambda url: url.replace("choice=", "choice=A"),
+        lambda url: "/subscribe/continue/",
+        lambda url: "/subscribe/continue/?choice=%00",
+    ],
+)
+def test_a_tampered_resume_link_leads_back_to_pricing_and_starts_nothing(
+    client, plan, reader, stripe_standin, mangle
+):
+    resume = sign_up_resume_url(start(client, plan))
+    client.force_login(reader)
+    response = client.get(mangle(resume))
+    assert response.status_code == 303
+    assert response["Location"] == "/pricing/"
+    assert not stripe_standin.store.data["checkout_sessions"]
+
+
+def test_a_resume_link_for_a_plan_withdrawn_since_leads_back_to_pricing(
+    client, plan, reader, stripe_standin
+):
+    resume = sign_up_resume_url(start(client, plan))
+    plan.active = False
+    plan.save()
+    client.force_login(reader)
+    assert client.get(resume)["Location"] == "/pricing/"
+    assert not stripe_standin.store.data["checkout_sessions"]
+
+
+def test_the_resume_link_needs_an_account(client, plan):
+    resume = sign_up_resume_url(start(client, plan))
+    response = client.get(resume)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_a_reader_with_an_unverified_email_verifies_first(client, plan, reader):

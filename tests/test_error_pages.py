@@ -15,3 +15,9 @@ def test_unknown_pages_get_the_site_404_page(client):
 def test_the_500_page_needs_no_database_or_context():
     html = render_to_string("500.html")
     assert "Something went wrong on our side" in html
+
+
+def test_the_favicon_request_finds_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

@@ -168,3 +168,4 @@ def test_home_section_blocks_do_not_repeat_the_top_stories(client, settings):
     html = client.get("/").content.decode()
     for story in stories:
         assert html.count(f">{story.headline}<") == 1, story.headline
+    assert html.count("card-lead") == 1  # only the lead story is set large

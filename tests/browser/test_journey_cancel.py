@@ -1,5 +1,7 @@
 """Journey 5: a subscriber cancels at period end, reads until then, and meets the paywall after."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,7 +22,7 @@ def test_a_subscriber_who_cancels_reads_until_the_period_ends_and_then_sees_the_
     page.get_by_role("link", name="Account").click()
     screenshot(page, "cancel", "1-account")
     page.get_by_role("button", name="Manage billing").click()
-    expect(page).to_have_url(stripe_standin.url + "/portal/" + page.url.rsplit("/", 1)[-1])
+    expect(page).to_have_url(re.compile("^" + re.escape(stripe_standin.url + "/portal/")))
     page.get_by_role("button", name="Cancel at period end").click()
     expect(page.get_by_text("Cancels on")).to_be_visible()
     screenshot(page, "cancel", "2-portal-canceled")

@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "new.reader@example.com"
 GOOD_CARD = "4242 4242 4242 4242"
-# Pricing, sign-up, email code, pricing again, checkout. The aim is four: see the report.
-MOST_SCREENS_BEFORE_THE_FULL_TEXT = 5
+# Pricing, sign-up, email code, checkout: the plan chosen before signing up is remembered.
+MOST_SCREENS_BEFORE_THE_FULL_TEXT = 4
 
 
 def test_a_new_reader_subscribes_from_the_paywall_and_reads_the_whole_article(
@@ -27,6 +27,7 @@ def test_a_new_reader_subscribes_from_the_paywall_and_reads_the_whole_article(
     page.get_by_role("link", name="Subscribe now").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Subscribe")
     screenshot(page, "new-subscriber", "1-pricing", docs_name="pricing")
+    page.get_by_label("Yearly").check()
     page.get_by_role("button", name="Subscribe to Digital").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Create your account")
@@ -40,21 +41,18 @@ def test_a_new_reader_subscribes_from_the_paywall_and_reads_the_whole_article(
     page.get_by_label("Code").fill(latest_email_code(EMAIL))
     page.get_by_role("button", name="Confirm").click()
 
-    # Signed up and verified, the reader is back where they chose their plan.
-    expect(page).to_have_url(re.compile(re.escape(site + "/pricing/")))
-    screenshot(page, "new-subscriber", "4-pricing-signed-in")
-    page.get_by_role("button", name="Subscribe to Digital").click()
-
+    # Signed up and verified, the reader goes straight to paying for the plan they chose.
     expect(page).to_have_url(re.compile("^" + re.escape(stripe_standin.url + "/checkout/cs_")))
     expect(page.get_by_label("Email")).to_have_value(EMAIL)
-    screenshot(page, "new-subscriber", "5-checkout", docs_name="checkout")
+    expect(page.get_by_text("year")).not_to_have_count(0)
+    screenshot(page, "new-subscriber", "4-checkout", docs_name="checkout")
     pay_at_checkout(page, card=GOOD_CARD)
 
     expect(page).to_have_url(article_url)
     expect(page.get_by_text(SECRET_SENTENCE)).to_be_visible()
     expect(page.get_by_text("Thank you for subscribing")).to_be_visible()
     assert "This post is for paying subscribers only" not in page_text(page)
-    screenshot(page, "new-subscriber", "6-article-full")
+    screenshot(page, "new-subscriber", "5-article-full")
 
     before_the_article = screens[: screens.index(article_url)]
     print(f"\n{len(before_the_article)} screens from the paywall to the full text:")

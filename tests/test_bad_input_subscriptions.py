@@ -1,0 +1,287 @@
+"""Pricing, checkout, the success page, billing and the webhook under forged or malformed input.
+
+Complements test_checkout_flow.py, test_checkout_success_tampering.py and
+test_webhooks_security.py: the values here are the ones those files do not send.
+"""
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+
+from devtools.stripe_standin.testing import pay
+from subscriptions.models import Customer, ProcessedEvent, Subscription
+from subscriptions.stripe_client import get_client
+from tests.bad_input_helpers import HOSTILE_NEXTS, database_state
+from tests.stripe_helpers import event, make_plan, post_event, subscribe_at_stripe
+
+pytestmark = pytest.mark.django_db
+
+NOWHERE = "http://127.0.0.1:9"  # nothing listens on the discard port: any Stripe call fails
+
+
+@pytest.fixture
+def plan(stripe_standin):
+    return make_plan()
+
+
+# ---------------------------------------------------------------- pricing and checkout
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NEXTS)
+def test_the_pricing_page_drops_every_off_site_next(client, plan, hostile):
+    page = client.get("/pricing/", {"next": hostile}).content.decode()
+    assert 'name="next" value=""' in page
+    # Only the header's sign-in link keeps the whole address, as an on-site, encoded `next`.
+    assert page.count("evil.example") == page.count("/accounts/login/?next=")
+    assert 'href="javascript' not in page
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NEXTS)
+def test_an_anonymous_checkout_with_an_off_site_next_goes_to_sign_up_and_pricing_only(
+    client, plan, hostile
+):
+    response = client.post("/subscribe/checkout/", {"plan": plan.pk, "next": hostile})
+    assert response.status_code == 303
+    location = response["Location"]
+    assert location.startswith("/accounts/signup/?next=")
+    assert parse_qs(urlsplit(location).query)["next"] == ["/pricing/"]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NEXTS)
+def test_an_off_site_next_never_reaches_stripe_as_cancel_or_return_address(
+    client, plan, reader, stripe_standin, hostile
+):
+    client.force_login(reader)
+    response = client.post(
+        "/subscribe/checkout/", {"plan": plan.pk, "interval": "month", "next": hostile}
+    )
+    assert response.status_code == 303
+    session_id = urlsplit(response["Location"]).path.rsplit("/", 1)[-1]
+    session = get_client().v1.checkout.sessions.retrieve(session_id)
+    assert session.cancel_url == "http://testserver/pricing/"
+    assert session.metadata["return_to"] == ""
+    paid = pay(response["Location"], email=reader.email)
+    back = client.get(urlsplit(paid.header("Location")).path + "?" + urlsplit(
+        paid.header("Location")
+    ).query)
+    assert back.status_code == 302
+    assert back["Location"] == "/account/"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"plan": "abc"},
+        {"plan": "-1"},
+        {"plan": "1.0"},
+        {"plan": " 1"},
+        {"plan": "²"},  # str.isdigit() says yes; int() says no
+        {"plan": "١"},  # an Arabic-Indic one: a digit to Python, not an id
+        {"plan": "9" * 30},
+        {"plan": "1" * 5000},  # past int()'s 4300-digit limit
+        {"plan": "1\x00"},
+        {"plan": ""},
+        {"plan": ["1", "x"], "interval": ["month", "year\x00"]},
+        {"interval": "month\x00"},
+        {"interval": "MONTH"},
+        {"interval": ["week"]},
+    ],
+)
+def test_a_malformed_plan_choice_is_a_400_that_asks_nothing_of_stripe(
+    client, plan, reader, settings, data
+):
+    settings.STRIPE_API_BASE = NOWHERE
+    client.force_login(reader)
+    data = {"plan": str(plan.pk), "interval": "month", **data}
+    before = database_state()
+    response = client.post("/subscribe/checkout/", data)
+    assert response.status_code == 400
+    assert "Please choose a plan" in response.content.decode()
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("attempt", ["", "\x00" * 10, "../../" * 20, "a" * 5000, "ü" * 10])
+def test_a_malformed_attempt_key_still_starts_one_ordinary_checkout(
+    client, plan, reader, stripe_standin, attempt
+):
+    client.force_login(reader)
+    data = {"plan": plan.pk, "interval": "month", "attempt": attempt}
+    response = client.post("/subscribe/checkout/", data)
+    assert response.status_code == 303
+    assert len(stripe_standin.store.data["checkout_sessions"]) == 1
+
+
+@pytest.mark.parametrize("url", ["/subscribe/checkout/", "/account/billing/"])
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_checkout_and_billing_refuse_other_methods(client, reader, url, method):
+    client.force_login(reader)
+    assert getattr(client, method)(url).status_code == 405
+
+
+def test_checkout_without_a_csrf_token_is_refused_and_starts_nothing(plan, reader, settings):
+    settings.STRIPE_API_BASE = NOWHERE
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(reader)
+    before = database_state()
+    response = strict.post("/subscribe/checkout/", {"plan": plan.pk, "interval": "month"})
+    assert response.status_code == 403
+    assert database_state() == before
+
+
+def test_an_oversized_checkout_form_is_a_bad_request(client, plan, reader, settings):
+    settings.STRIPE_API_BASE = NOWHERE
+    client.force_login(reader)
+    body = f"plan={plan.pk}&interval=month&next=/" + "x" * 3_000_000
+    before = database_state()
+    response = client.post(
+        "/subscribe/checkout/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert database_state() == before
+
+
+def test_an_anonymous_billing_request_goes_to_sign_in_and_opens_nothing(client, settings):
+    settings.STRIPE_API_BASE = NOWHERE
+    response = client.post("/account/billing/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+# ---------------------------------------------------------------- the success page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "session_id=cs_%01",
+        "session_id=cs_test%0d%0a",
+        "session_id=cs_" + "a" * 251,
+        "session_id=cs_test_%C3%BC",
+        "session_id=CS_test_abc",
+        "session_id=cs_test_abc/../../v1/customers",
+        "session_id=cs_test_a%2Fb",
+        "session_id=%20cs_test_abc",
+        "session_id=cs_test_abc%20",
+        "session_id[]=cs_test_abc",
+        "session_id=sub_1&session_id=cs_%00",
+        "session_id=" + "%00" * 300,
+    ],
+)
+def test_a_tampered_session_id_is_not_found_without_asking_stripe(
+    client, reader, settings, query
+):
+    settings.STRIPE_API_BASE = NOWHERE
+    client.force_login(reader)
+    before = database_state()
+    response = client.get("/subscribe/success/", QUERY_STRING=query)
+    assert response.status_code == 404
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_the_success_page_is_get_only(client, reader, method):
+    client.force_login(reader)
+    assert getattr(client, method)("/subscribe/success/?session_id=cs_x").status_code == 405
+
+
+# ---------------------------------------------------------------- the webhook
+
+
+@pytest.fixture
+def live_subscription(stripe_standin, reader):
+    return subscribe_at_stripe(reader, make_plan())
+
+
+def nothing_stored():
+    return not Subscription.objects.exists() and not ProcessedEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda sub: event("customer.subscription.updated", sub, event_id="evt_\x00"),
+        lambda sub: event("customer.subscription.updated", sub, event_id="evt_\x01\x1f"),
+        lambda sub: event("customer.subscription.updated", sub, event_id="e" * 256),
+        lambda sub: event("customer.subscription.updated", {**sub, "id": "sub_\x00"}),
+        lambda sub: event("customer.subscription.updated", {**sub, "id": "sub_\n1"}),
+        lambda sub: event("customer.subscription.updated", {**sub, "id": "s" * 256}),
+        lambda sub: event("customer.subscription.deleted", {"id": "sub_\x00x"}),
+        lambda sub: event("checkout.session.completed", {"id": "cs_\x00"}),
+        lambda sub: event("invoice.paid", {"parent": {"subscription_details": {"subscription": "sub_\x00"}}}),
+        lambda sub: event(
+            "invoice.payment_failed",
+            {
+                "id": "in_\x00",
+                "customer": sub["customer"],
+                "parent": {"subscription_details": {"subscription": sub["id"]}},
+            },
+        ),
+        lambda sub: event(
+            "invoice.payment_failed",
+            {
+                "id": "in_1",
+                "customer": "cus_\x00",
+                "parent": {"subscription_details": {"subscription": sub["id"]}},
+            },
+        ),
+        lambda sub: {**event("customer.subscription.updated", sub), "type": "customer.\x00"},
+        lambda sub: {**event("customer.subscription.updated", sub), "type": "t" * 101},
+    ],
+)
+def test_a_signed_event_with_control_characters_or_overlong_ids_is_refused(
+    client, live_subscription, make
+):
+    # A NUL in an id reached PostgreSQL and was a 500, which Stripe retries for days.
+    before = database_state()
+    response = post_event(client, make(live_subscription))
+    assert response.status_code == 400
+    assert response.json() == {"error": "Malformed event."}
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("length", ["²", "١٢", "-1", "1e3", " 12", "1" * 5000, "", "abc"])
+def test_a_webhook_with_a_malformed_content_length_is_refused(client, stripe_standin, length):
+    payload = json.dumps(event("customer.updated", {"id": "cus_1"}))
+    response = client.post(
+        "/stripe/webhook/",
+        data=payload,
+        content_type="application/json",
+        headers={"Stripe-Signature": "t=1,v1=00"},
+        CONTENT_LENGTH=length,
+    )
+    assert response.status_code in (400, 413)
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"", "application/json"),
+        (b"id=evt_1&type=invoice.paid", "application/x-www-form-urlencoded"),
+        (b"\x00" * 64, "application/octet-stream"),
+        (b'\xef\xbb\xbf{"id": "evt_1"}', "application/json"),
+    ],
+)
+def test_an_unsigned_body_of_any_shape_is_refused(client, stripe_standin, body, content_type):
+    response = client.post(
+        "/stripe/webhook/",
+        data=body,
+        content_type=content_type,
+        headers={"Stripe-Signature": "t=1,v1=00"},
+    )
+    assert response.status_code == 400
+    assert nothing_stored()
+
+
+def test_a_correctly_signed_event_with_odd_but_printable_ids_is_still_handled(
+    client, live_subscription
+):
+    # The guard refuses control characters only; Stripe's own ids go through as before.
+    response = post_event(
+        client, event("customer.subscription.created", live_subscription, event_id="evt_1Ab_9")
+    )
+    assert response.status_code == 200
+    assert Subscription.objects.get().stripe_id == live_subscription["id"]
+    assert not Customer.objects.exclude(user__email="reader@example.com").exists()
