@@ -1,10 +1,11 @@
-"""allauth's passkey forms, hardened against malformed answers from the browser.
+"""allauth's forms as readers meet them: the sign-in wording, and hardened passkey forms.
 
 allauth 65.21 turns a credential that is valid JSON but not WebAuthn-shaped (say `{"id": 5}`)
 into a KeyError deep inside fido2, which would be a 500. Here it is a form error like any
 other wrong answer. Wired in through the MFA_FORMS setting.
 """
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.mfa.webauthn.forms import (
     AddWebAuthnForm,
     AuthenticateWebAuthnForm,
@@ -44,3 +45,10 @@ class AddPasskeyForm(AddWebAuthnForm):
             return super().clean()
         except _SHAPE_ERRORS:
             raise forms.ValidationError(MALFORMED, code="malformed") from None
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"

@@ -5,6 +5,7 @@ process's settings, monkeypatches and the locmem email outbox. Every test gets a
 context (no cookies, no cache) and saves screenshots under ``test-artifacts/screenshots/``.
 """
 
+import importlib
 import os
 import re
 import threading
@@ -107,12 +108,6 @@ def context(new_context):
 @pytest.fixture
 def page(context):
     return context.new_page()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Readers are made with passwords; the real hasher would spend a second on each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -276,6 +271,29 @@ def paid_story(site):
         section=make_section(name="City", slug="city"),
         authors=[make_author(name="Amira Khan", slug="amira-khan")],
     )
+
+
+@pytest.fixture
+def desk_editor(django_user_model, password):
+    """A member of staff in the Editor group, with the permissions the migration gives it."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group, Permission
+
+    # The group comes from a data migration, which a transactional test's flush empties, so it
+    # is made again here (serialized_rollback would restore it, but breaks later tests).
+    roles = importlib.import_module("articles.migrations.0003_editorial_groups")
+    group, _ = Group.objects.get_or_create(name="Editor")
+    for dotted in roles.EDITOR:
+        app_label, codename = dotted.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    user = django_user_model.objects.create_user(
+        email="desk@example.com", password=password, is_staff=True
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user.groups.add(group)
+    return user
 
 
 def visit(page, url):

@@ -1,7 +1,5 @@
 """Journey 6: an editor writes and publishes in the admin; readers see the break where it is."""
 
-import importlib
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,28 +13,6 @@ FIRST = "The ferry timetable changes on Monday."
 SECOND = "Commuters were told at a packed meeting in the harbour office."
 THIRD = "The operator privately expects to cut the night service entirely."
 FOURTH = "A spokesperson would not confirm the figures."
-
-
-@pytest.fixture
-def desk_editor(django_user_model, password):
-    """A member of staff in the Editor group, with the permissions the migration gives it."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth.models import Group, Permission
-
-    # The group comes from a data migration, which a transactional test's flush empties.
-    roles = importlib.import_module("articles.migrations.0003_editorial_groups")
-    group, _ = Group.objects.get_or_create(name="Editor")
-    for dotted in roles.EDITOR:
-        app_label, codename = dotted.split(".")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    user = django_user_model.objects.create_user(
-        email="desk@example.com", password=password, is_staff=True
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.groups.add(group)
-    return user
 
 
 def test_an_editor_publishes_with_a_paywall_break_and_readers_see_exactly_their_share(
