@@ -5,10 +5,11 @@ actions, not only in which buttons are shown: a hand-made POST gets no further t
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -272,12 +273,19 @@ class ArticleAdmin(VersionAdmin):
 
     # -- history (django-reversion): same rules as editing --
 
+    def _article_or_404(self, request, object_id):
+        # get_object turns an id that is no number ("abc" in the address) into None, not a 500.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        return article
+
     def history_view(self, request, object_id, extra_context=None):
-        get_object_or_404(self.get_queryset(request), pk=object_id)
+        self._article_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        article = self._article_or_404(request, object_id)
         if request.method == "POST":
             if not self.has_change_permission(request, article):
                 raise PermissionDenied
@@ -327,7 +335,7 @@ class ArticleAdmin(VersionAdmin):
     def _article_for_links(self, request, object_id):
         if request.method != "POST":
             return None
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        article = self._article_or_404(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         return article
@@ -358,7 +366,7 @@ class ArticleAdmin(VersionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        article = self.get_queryset(request).filter(pk=object_id).first()
+        article = self.get_object(request, unquote(object_id))
         if article is not None:
             extra_context["preview_links"] = list(
                 article.preview_links.active().select_related("created_by")

@@ -1,6 +1,8 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.views.decorators.http import require_safe
 
 from .models import Article, Section
 
@@ -12,6 +14,11 @@ class LatestArticlesFeed(Feed):
 
     feed_type = Rss201rev2Feed
     description_template = None
+
+    @method_decorator(require_safe)
+    def __call__(self, request, *args, **kwargs):
+        # GET and HEAD only, like every other reader page (Feed itself answers any method).
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, section_slug=None):
         self.request = request

@@ -125,7 +125,7 @@ def _owner(data: dict, user):
     if candidate is None:
         # We put user_id in the subscription's metadata at checkout; it was set by us.
         user_id = str((data.get("metadata") or {}).get("user_id") or "")
-        if user_id.isdigit():
+        if user_id.isascii() and user_id.isdigit():
             candidate = get_user_model().objects.filter(pk=int(user_id)).first()
     if candidate and link_if_unlinked(user=candidate, stripe_customer_id=customer_id):
         return candidate

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
 ATTEMPT = re.compile(r"[A-Za-z0-9-]{8,64}")
+# ASCII digits, and few of them: str.isdigit() also says yes to "²", which int() refuses.
+PLAN_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _safe_next(request, value) -> str:
@@ -98,7 +100,7 @@ def checkout(request):
     next_url = _safe_next(request, request.POST.get("next"))
     plan_id = request.POST.get("plan", "")
     interval = request.POST.get("interval", "")
-    plan = Plan.objects.on_sale().filter(pk=plan_id).first() if plan_id.isdigit() else None
+    plan = Plan.objects.on_sale().filter(pk=plan_id).first() if PLAN_ID.fullmatch(plan_id) else None
     if plan is None or not plan.price_id(interval):
         context = _pricing_context(request, next_url=next_url, error="Please choose a plan.")
         return render(request, "subscriptions/pricing.html", context, status=400)

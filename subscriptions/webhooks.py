@@ -8,6 +8,7 @@ malformed is a 400 and changes nothing.
 
 import json
 import logging
+import re
 
 import stripe
 from django.conf import settings
@@ -24,6 +25,7 @@ from .stripe_client import UNAVAILABLE, get_client
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
+CONTENT_LENGTH = re.compile(r"[0-9]{1,9}")
 SIGNATURE_TOLERANCE = 300
 
 
@@ -35,7 +37,8 @@ def _string(obj: dict, key: str, *, required: bool = True) -> str | None:
     value = obj.get(key)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not value or len(value) > 255:
+    # Stripe's ids are printable ASCII; a NUL would reach PostgreSQL, which refuses it.
+    if not isinstance(value, str) or not value or len(value) > 255 or not value.isprintable():
         raise Malformed(f"{key} must be a non-empty string")
     return value
 
@@ -81,7 +84,7 @@ def on_checkout_completed(session: dict):
     data = services.fetch_subscription(subscription_id)
 
     def commit():
-        if isinstance(reference, str) and reference.isdigit():
+        if isinstance(reference, str) and reference.isascii() and reference.isdigit():
             user = get_user_model().objects.filter(pk=int(reference)).first()
             if user:
                 services.link_if_unlinked(user=user, stripe_customer_id=customer_id)
@@ -138,7 +141,8 @@ def _bad(message: str, status: int = 400) -> JsonResponse:
 @require_POST
 def stripe_webhook(request):
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+    # ASCII digits only: str.isdigit() also says yes to "²", which int() refuses.
+    if not CONTENT_LENGTH.fullmatch(length) or int(length) > MAX_BODY_BYTES:
         return _bad("Body too large.", status=413)
     body = request.body
     if len(body) > MAX_BODY_BYTES:
@@ -163,8 +167,10 @@ def stripe_webhook(request):
     if not (
         isinstance(event_id, str)
         and 0 < len(event_id) <= 255
+        and event_id.isprintable()
         and isinstance(event_type, str)
         and 0 < len(event_type) <= 100
+        and event_type.isprintable()
         and isinstance(obj, dict)
     ):
         return _bad("Malformed event.")

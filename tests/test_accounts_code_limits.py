@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_a_sign_in_code_dies_after_three_wrong_guesses(client, reader):
     requested = client.post("/accounts/login/code/", {"email": reader.email})
     code = CODE.search(mail.outbox[-1].body).group(1)

@@ -8,11 +8,6 @@ from allauth.usersessions.models import UserSession
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signed_in(client, reader, password):
     response = client.post("/accounts/login/", {"login": reader.email, "password": password})

@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signed_in(client, reader, password):
     client.post("/accounts/login/", {"login": reader.email, "password": password})

@@ -12,11 +12,6 @@ from tests.factories import SECRET_SENTENCE, make_article
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 HOSTILE_NEXTS = ["//evil.example", "https://evil.example/", "/\\evil.example", "http:evil.example"]
 

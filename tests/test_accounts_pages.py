@@ -7,11 +7,6 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signed_in(client, reader, password):
     client.post("/accounts/login/", {"login": reader.email, "password": password})

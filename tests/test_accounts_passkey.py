@@ -72,8 +72,7 @@ def _give_passkey_and_recovery_codes(user):
     return RecoveryCodes.activate(user).get_unused_codes()
 
 
-def test_with_a_passkey_a_password_alone_no_longer_signs_in(client, reader, password, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_with_a_passkey_a_password_alone_no_longer_signs_in(client, reader, password):
     reader.set_password(password)
     reader.save()
     _give_passkey_and_recovery_codes(reader)
@@ -84,8 +83,7 @@ def test_with_a_passkey_a_password_alone_no_longer_signs_in(client, reader, pass
     assert not client.get("/").wsgi_request.user.is_authenticated
 
 
-def test_a_recovery_code_finishes_the_sign_in_and_keeps_next(client, reader, password, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_a_recovery_code_finishes_the_sign_in_and_keeps_next(client, reader, password):
     reader.set_password(password)
     reader.save()
     codes = _give_passkey_and_recovery_codes(reader)
@@ -105,11 +103,10 @@ def _reauthenticated(client, user, password, url):
 
 
 def test_removing_a_passkey_asks_for_the_password_then_returns_to_the_account_page(
-    client, reader, password, settings
+    client, reader, password
 ):
     from allauth.mfa.models import Authenticator
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     reader.set_password(password)
     reader.save()
     phone = Authenticator.objects.create(
@@ -126,10 +123,9 @@ def test_removing_a_passkey_asks_for_the_password_then_returns_to_the_account_pa
     assert "You have no passkeys yet." in response.content.decode()
 
 
-def test_a_reader_cannot_remove_someone_elses_passkey(client, reader, editor, password, settings):
+def test_a_reader_cannot_remove_someone_elses_passkey(client, reader, editor, password):
     from allauth.mfa.models import Authenticator
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     reader.set_password(password)
     reader.save()
     theirs = Authenticator.objects.create(

@@ -12,11 +12,6 @@ CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 NEW_PASSWORD = "a-brand-new-pass-phrase"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def code_from(message):
     return CODE.search(message.body).group(1)
 
