@@ -4,7 +4,7 @@ The body is stored already sanitised. The preview is cut from the parsed HTML at
 block boundaries, so a cut never falls inside a tag, a list or a figure.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
@@ -171,7 +171,9 @@ def split_blocks(html: str) -> list[Block]:
 @dataclass(frozen=True)
 class Cut:
     preview: str
-    rest: str  # what only readers with full access receive
+    # What only readers with full access receive; kept out of reprs, so debug pages and error
+    # trackers that print locals do not carry it.
+    rest: str = field(repr=False)
 
     @property
     def full(self) -> str:

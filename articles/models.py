@@ -1,5 +1,6 @@
 import secrets
 from functools import cached_property
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,12 @@ RESERVED_SECTION_SLUGS = {
 def validate_section_slug(value):
     if value in RESERVED_SECTION_SLUGS:
         raise ValidationError(f"“{value}” is used by the site itself; choose another slug.")
+
+
+def body_image_path(instance, filename):
+    """An unguessable name: an image past the paywall break must not be found by its name."""
+    extension = Path(filename).suffix.lower()[:10]
+    return f"articles/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}{extension}"
 
 
 class SectionQuerySet(models.QuerySet):
@@ -331,7 +338,7 @@ class ArticleImage(models.Model):
     """An image uploaded for use inside an article's body."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="articles/%Y/%m/")
+    image = models.ImageField(upload_to=body_image_path)
     alt = models.CharField("alt text", max_length=250, help_text="What the image shows.")
     caption = models.CharField(max_length=300, blank=True)
     renditions = models.JSONField(default=dict, blank=True, editable=False)

@@ -122,9 +122,7 @@ def test_junk_in_an_entrance_form_field_gets_the_form_back_and_changes_nothing(
     assert database_state() == before
 
 
-@pytest.mark.parametrize(
-    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/login/code/"]
-)
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/", "/accounts/login/code/"])
 def test_repeated_and_bracketed_form_fields_change_nothing(client, reader, path):
     body = (
         "login=reader@example.com&login=x&login[]=y&email[]=a@example.com&email=&email=%00"

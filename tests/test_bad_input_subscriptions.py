@@ -14,7 +14,7 @@ from django.test import Client
 
 from devtools.stripe_standin.testing import pay
 from subscriptions.models import Customer, ProcessedEvent, Subscription
-from subscriptions.stripe_client import get_client
+from subscriptions.stripe_client import as_dict, get_client
 from subscriptions.views import CHOICE_SALT
 from tests.bad_input_helpers import HOSTILE_NEXTS, database_state
 from tests.stripe_helpers import event, make_plan, post_event, subscribe_at_stripe
@@ -69,9 +69,8 @@ def test_an_off_site_next_never_reaches_stripe_as_cancel_or_return_address(
     assert session.cancel_url == "http://testserver/pricing/"
     assert session.metadata.to_dict().get("return_to", "") == ""
     paid = pay(response["Location"], email=reader.email)
-    back = client.get(urlsplit(paid.header("Location")).path + "?" + urlsplit(
-        paid.header("Location")
-    ).query)
+    returned = urlsplit(paid.header("Location"))
+    back = client.get(f"{returned.path}?{returned.query}")
     assert back.status_code == 302
     assert back["Location"] == "/account/"
 
@@ -176,9 +175,7 @@ def test_an_anonymous_billing_request_goes_to_sign_in_and_opens_nothing(client, 
         "choice=eyJwbGFuIjoxfQ:1abc:forged",
     ],
 )
-def test_a_tampered_plan_choice_after_sign_up_goes_back_to_pricing(
-    client, reader, settings, query
-):
+def test_a_tampered_plan_choice_after_sign_up_goes_back_to_pricing(client, reader, settings, query):
     settings.STRIPE_API_BASE = NOWHERE
     client.force_login(reader)
     before = database_state()
@@ -238,9 +235,7 @@ def test_resuming_a_plan_choice_needs_a_signed_in_reader(client, settings):
         "session_id=" + "%00" * 300,
     ],
 )
-def test_a_tampered_session_id_is_not_found_without_asking_stripe(
-    client, reader, settings, query
-):
+def test_a_tampered_session_id_is_not_found_without_asking_stripe(client, reader, settings, query):
     settings.STRIPE_API_BASE = NOWHERE
     client.force_login(reader)
     before = database_state()
@@ -278,7 +273,9 @@ def nothing_stored():
         lambda sub: event("customer.subscription.updated", {**sub, "id": "s" * 256}),
         lambda sub: event("customer.subscription.deleted", {"id": "sub_\x00x"}),
         lambda sub: event("checkout.session.completed", {"id": "cs_\x00"}),
-        lambda sub: event("invoice.paid", {"parent": {"subscription_details": {"subscription": "sub_\x00"}}}),
+        lambda sub: event(
+            "invoice.paid", {"parent": {"subscription_details": {"subscription": "sub_\x00"}}}
+        ),
         lambda sub: event(
             "invoice.payment_failed",
             {
@@ -369,3 +366,24 @@ def test_a_correctly_signed_event_with_odd_but_printable_ids_is_still_handled(
     assert response.status_code == 200
     assert Subscription.objects.get().stripe_id == live_subscription["id"]
     assert not Customer.objects.exclude(user__email="reader@example.com").exists()
+
+
+@pytest.mark.parametrize("user_id", ["²", "١", "9" * 30])
+def test_a_subscription_naming_its_reader_by_an_odd_number_is_stored_for_nobody(
+    client, stripe_standin, reader, user_id
+):
+    # Our checkout writes user_id into the metadata, but the Dashboard can edit it:
+    # int("²") was a 500, which Stripe retries for days.
+    plan = make_plan()
+    customer = stripe_standin.store.create_customer({"email": "unlinked@example.com"})
+    sub = get_client().v1.subscriptions.create(
+        params={
+            "customer": customer["id"],
+            "items": [{"price": plan.monthly_price_id}],
+            "metadata": {"user_id": user_id},
+        }
+    )
+    response = post_event(client, event("customer.subscription.created", as_dict(sub)))
+    assert response.status_code == 200
+    assert not Subscription.objects.exists()
+    assert not Customer.objects.exists()

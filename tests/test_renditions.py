@@ -160,3 +160,13 @@ def test_renditions_are_written_under_the_media_root(client, desk_editor, media_
     article = upload_hero(client, make_article())
     for name in article.hero_renditions["widths"].values():
         assert Path(media_root / name).is_file()
+
+
+def test_body_images_get_unguessable_names():
+    from articles.models import body_image_path
+
+    first = body_image_path(None, "Harbour Secret Plan.JPG")
+    second = body_image_path(None, "Harbour Secret Plan.JPG")
+    assert first != second
+    assert "Harbour" not in first
+    assert first.startswith("articles/") and first.endswith(".jpg")
