@@ -32,6 +32,8 @@ def _safe_next(request, value) -> str:
     if (
         isinstance(value, str)
         and value.startswith("/")
+        # No control characters: it goes into the page, to Stripe and into a Location header.
+        and value.isprintable()
         and url_has_allowed_host_and_scheme(
             value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )

@@ -40,6 +40,27 @@ def test_the_pricing_page_drops_every_off_site_next(client, plan, hostile):
     assert 'href="javascript' not in page
 
 
+CONTROL_NEXTS = ["/story/\x00", "/story/\r\nLocation: //evil.example", "/story/\x1b[2J"]
+
+
+@pytest.mark.parametrize("junk", CONTROL_NEXTS)
+def test_a_next_with_control_characters_is_dropped_on_pricing_and_checkout(
+    client, plan, reader, stripe_standin, junk
+):
+    # Carried as it came, it went into the page, to Stripe, and back into a Location header.
+    page = client.get("/pricing/", {"next": junk}).content.decode()
+    assert set(re.findall(r'name="next" value="([^"]*)"', page)) == {""}
+    client.force_login(reader)
+    response = client.post(
+        "/subscribe/checkout/", {"plan": plan.pk, "interval": "month", "next": junk}
+    )
+    assert response.status_code == 303
+    session_id = urlsplit(response["Location"]).path.rsplit("/", 1)[-1]
+    session = get_client().v1.checkout.sessions.retrieve(session_id)
+    assert session.cancel_url == "http://testserver/pricing/"
+    assert session.metadata.to_dict().get("return_to", "") == ""
+
+
 @pytest.mark.parametrize("hostile", HOSTILE_NEXTS)
 def test_an_anonymous_checkout_with_an_off_site_next_carries_no_next_through_sign_up(
     client, plan, hostile

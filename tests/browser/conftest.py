@@ -280,7 +280,8 @@ def desk_editor(django_user_model, password):
     from django.contrib.auth.models import Group, Permission
 
     # The group comes from a data migration, which a transactional test's flush empties, so it
-    # is made again here (serialized_rollback would restore it, but breaks later tests).
+    # is made again here. (Restoring a serialised database instead breaks later tests on
+    # PostgreSQL: duplicate content types, and no Site row.)
     roles = importlib.import_module("articles.migrations.0003_editorial_groups")
     group, _ = Group.objects.get_or_create(name="Editor")
     for dotted in roles.EDITOR:
