@@ -145,3 +145,16 @@ def test_the_twenty_first_sign_up_from_one_address_in_a_minute_is_refused(client
         client.logout()
     response = sign_up(client, "bulk20@example.com")
     assert response.status_code == 429
+
+
+def test_signing_up_shows_no_banner_that_repeats_the_code_page(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "quiet@example.com", "password1": "a long quiet passphrase"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "We have sent a code to" in html
+    assert "Confirmation e-mail sent" not in html
+    assert "Confirmation email sent" not in html
+    assert "<title>Confirm your email · " in html
