@@ -15,10 +15,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .services import CancellationFailed
 from .services import delete_account as delete_account_service
+from .user_agents import describe_user_agent
 
 logger = logging.getLogger(__name__)
 
 SIGN_IN_HISTORY_LENGTH = 10
+# ?billing=updated: the Stripe portal's return_url (subscriptions.views.billing).
+BILLING_UPDATED = "updated"
 
 
 @require_safe
@@ -26,17 +29,24 @@ SIGN_IN_HISTORY_LENGTH = 10
 def account(request):
     user = request.user
     authenticators = list(Authenticator.objects.filter(user=user).order_by("created_at"))
+    sign_ins = list(
+        UserSession.objects.filter(user=user).order_by("-created_at")[:SIGN_IN_HISTORY_LENGTH]
+    )
+    for session in sign_ins:
+        session.browser = describe_user_agent(session.user_agent)
     context = {
-        "email_addresses": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "email_addresses": list(
+            EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+        ),
         "passkeys": [a for a in authenticators if a.type == Authenticator.Type.WEBAUTHN],
         "has_recovery_codes": any(
             a.type == Authenticator.Type.RECOVERY_CODES for a in authenticators
         ),
         "has_password": user.has_usable_password(),
-        "sign_ins": UserSession.objects.filter(user=user).order_by("-created_at")[
-            :SIGN_IN_HISTORY_LENGTH
-        ],
+        "sign_ins": sign_ins,
         "current_session_key": request.session.session_key,
+        # Where the Stripe portal sends the reader back: a plain flag, not a stored message.
+        "billing_updated": request.GET.get("billing") == BILLING_UPDATED,
     }
     return render(request, "accounts/account.html", context)
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .entitlements import forget
-from .models import Plan
+from .models import Plan, Subscription
 from .stripe_client import UNAVAILABLE
 
 log = logging.getLogger(__name__)
@@ -68,9 +68,22 @@ def _unavailable(
     return render(request, "subscriptions/unavailable.html", context, status=status)
 
 
+def portal_return_url() -> str:
+    """Where the Stripe portal sends the reader back: the account page, which then says so."""
+    return f"{account_url()}?{urlencode({'billing': 'updated'})}"
+
+
 def _pricing_context(request, *, next_url: str, error: str = ""):
+    # A reader who already subscribes is shown their plan and the way to change it, not a
+    # second checkout (which `_begin_checkout` would refuse anyway).
+    subscription = None
+    if request.user.is_authenticated:
+        subscription = (
+            Subscription.objects.live().filter(user=request.user).select_related("plan").first()
+        )
     return {
         "plans": Plan.objects.on_sale(),
+        "subscription": subscription,
         "next": next_url,
         "attempt": uuid.uuid4().hex,
         "error": error,
@@ -234,7 +247,7 @@ def billing(request):
     # Only ever the signed-in reader's own customer: nothing in the request names one.
     try:
         url = services.portal_url(
-            user=request.user, return_url=request.build_absolute_uri(account_url())
+            user=request.user, return_url=request.build_absolute_uri(portal_return_url())
         )
     except UNAVAILABLE:
         log.warning("Stripe unavailable while opening the portal", exc_info=True)

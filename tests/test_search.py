@@ -44,3 +44,10 @@ def test_search_queries_are_constant(client, django_assert_num_queries, count):
     # count, page of results, their bylines, navigation
     with django_assert_num_queries(4):
         client.get("/search/", {"q": "harbour"})
+
+
+def test_a_search_without_results_says_so(client):
+    make_article(headline="Harbour news")
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    assert "No stories match “zeppelin”" in html
+    assert "Nothing published here yet" not in html
