@@ -147,6 +147,9 @@ def render_article(request, article, *, access=None, banner=None, noindex=False)
         "json_ld": _json_ld(request, article, access),
         "banner": banner,
         "noindex": noindex,
+        # Staff reading the live page see where the paywall falls and a way to edit; previews
+        # show exactly what their reader would, so they get neither.
+        "staff_tools": banner is None and request.user.is_staff,
     }
     response = render(request, "articles/article_detail.html", context)
     return _reader_cache_headers(request, response)

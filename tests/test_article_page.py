@@ -239,3 +239,20 @@ def test_article_page_queries_are_constant_for_subscribers(
     # session, user, the reader's billing state, then the four of the anonymous page
     with django_assert_num_queries(7):
         client.get(article.get_absolute_url())
+
+
+def test_staff_see_where_the_paywall_falls_and_a_way_to_edit(client, editor):
+    article = make_article()
+    client.force_login(editor)
+    _, html = page(client, article)
+    marker = html.index("Readers without access stop here")
+    assert html.index(PREVIEW_SENTENCE) < marker < html.index(SECRET_SENTENCE)
+    assert f'href="/admin/articles/article/{article.pk}/change/"' in html
+
+
+def test_subscribers_get_no_staff_tools(client, subscriber):
+    article = make_article()
+    client.force_login(subscriber)
+    _, html = page(client, article)
+    assert "Readers without access stop here" not in html
+    assert "/admin/" not in html
