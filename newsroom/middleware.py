@@ -12,6 +12,7 @@ class RefuseNulMiddleware:
 
     No real address or cookie holds one, so:
     - a NUL in the path is a 400 (a preview token, for one, goes straight into a query);
+    - a header that is stored or looked up (user agent, referer) loses its NUL bytes;
     - a cookie holding one is ignored, as if it had not been sent (Django unquotes `"\\000"`
       in a quoted cookie to NUL, and the session cookie is looked up on every page);
     - in the admin, whose list filters go straight into queries, a NUL in the query string
@@ -24,6 +25,11 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         if NUL in request.path_info:
             return HttpResponseBadRequest("Bad request: the address contains a NUL byte.")
+        for header in ("HTTP_USER_AGENT", "HTTP_REFERER", "HTTP_ACCEPT_LANGUAGE"):
+            # Stored or looked up by sign-in history and CSRF checks; gunicorn refuses these,
+            # other servers (runserver, ASGI) may not.
+            if NUL in request.META.get(header, ""):
+                request.META[header] = request.META[header].replace(NUL, "")
         cookies = request.COOKIES
         if any(NUL in name or NUL in value for name, value in cookies.items()):
             request.COOKIES = {

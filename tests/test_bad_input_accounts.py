@@ -225,3 +225,13 @@ def test_junk_on_the_email_page_changes_nothing(client, reader, data):
     response = client.post("/accounts/email/", data)
     assert response.status_code in (200, 302)
     assert database_state() == before
+
+
+def test_a_user_agent_with_a_nul_byte_can_still_sign_in(client, reader, password):
+    response = client.post(
+        "/accounts/login/",
+        {"login": reader.email, "password": password},
+        HTTP_USER_AGENT="Mozilla/5.0 \x00 evil",
+    )
+    assert response.status_code == 302
+    assert client.get("/account/").status_code == 200
