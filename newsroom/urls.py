@@ -17,7 +17,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-admin.site.site_header = f"{settings.SITE_NAME} · Newsroom"
+admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Write, schedule and publish"
 

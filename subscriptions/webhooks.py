@@ -177,7 +177,7 @@ def stripe_webhook(request):
 
     handler = HANDLERS.get(event_type)
     if handler is None:
-        log.info("Stripe event %s (%s) ignored", event_id, event_type)
+        log.debug("Stripe event %s (%s) ignored", event_id, event_type)
         return JsonResponse({"received": True, "ignored": True})
     if ProcessedEvent.objects.filter(event_id=event_id).exists():
         return JsonResponse({"received": True, "duplicate": True})
