@@ -335,3 +335,19 @@ def notify_payment_failed(*, invoice: dict) -> bool:
     # Only once the notice is committed: a rolled-back webhook will be redelivered and mail then.
     transaction.on_commit(lambda: _send_quietly(subject, body, user.email))
     return True
+
+
+def notify_trial_ending(*, subscription: Subscription) -> None:
+    """Tell the reader their free trial ends soon, before the first charge surprises them."""
+    user = subscription.user
+    context = {
+        "user": user,
+        "site_name": settings.SITE_NAME,
+        "plan": subscription.plan.name if subscription.plan else "",
+        "ends": subscription.current_period_end,
+        "cancel_at_period_end": subscription.cancel_at_period_end,
+        "account_url": f"{settings.SITE_URL}/account/",
+    }
+    subject = f"Your {settings.SITE_NAME} trial ends soon"
+    body = render_to_string("subscriptions/email/trial_ending.txt", context)
+    transaction.on_commit(lambda: _send_quietly(subject, body, user.email))

@@ -99,7 +99,9 @@ def on_subscription_changed(subscription: dict):
 
 def on_trial_will_end(subscription: dict):
     def after(stored):
-        log.info("Trial of %s ends soon", stored or subscription.get("id"))
+        # Once per event: a redelivery is a duplicate and never reaches this handler.
+        if stored is not None and stored.status == "trialing":
+            services.notify_trial_ending(subscription=stored)
 
     return _refetch(_string(subscription, "id"), after=after)
 

@@ -117,3 +117,25 @@ def test_a_late_created_event_after_deletion_cannot_revive_the_subscription(
     assert post_event(client, created).status_code == 200
     assert post_event(client, created).status_code == 200
     assert Subscription.objects.get().status == "canceled"
+
+
+def test_a_trial_ending_soon_is_mailed_once_however_often_stripe_says_so(
+    client, stripe_standin, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    plan = make_plan()
+    subscribe_at_stripe(reader, plan, trial_period_days=7)
+    stripe_standin.advance(days=5)
+    warning = next(
+        e
+        for e in stripe_standin.store.data["events"].values()
+        if e["type"] == "customer.subscription.trial_will_end"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, warning).status_code == 200
+        assert post_event(client, warning).status_code == 200  # Stripe redelivers
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [reader.email]
+    assert "trial ends soon" in mail.subject
+    assert "your card is charged" in mail.body
+    assert Subscription.objects.get().status == "trialing"
