@@ -62,18 +62,20 @@ class _Reader(HTMLParser):
         self.hidden += hidden
         if tag in SKIPPED:
             self.skipping += 1
-        if tag == self.within or (self.within.startswith("#") and attrs.get("id") == self.within[1:]):
+        if tag == self.within or (
+            self.within.startswith("#") and attrs.get("id") == self.within[1:]
+        ):
             self.depth_in_scope += 1
         element = Element(tag, attrs)
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             self.headings.append(element)
         elif tag == "button":
             self.buttons.append(element)
-            if self.forms:
+            if self.forms and self.depth_in_scope:
                 self.forms[-1].buttons.append(element)
         elif tag == "a" and "href" in attrs:
             self.links.append(element)
-        elif tag == "form":
+        elif tag == "form" and self.depth_in_scope:
             self.forms.append(Form(attrs.get("method", "get").lower(), attrs.get("action", "")))
         self.open.append(element)
 
@@ -118,10 +120,10 @@ def button_names(html: str) -> list[str]:
     return [button.name for button in read(html).buttons]
 
 
-def post_forms(html: str) -> dict[str, list[str]]:
-    """{action: [button names]} for each POST form."""
+def post_forms(html: str, within: str = "main") -> dict[str, list[str]]:
+    """{action: [button names]} for each POST form inside `within`."""
     forms: dict[str, list[str]] = {}
-    for form in read(html).forms:
+    for form in read(html, within).forms:
         if form.method == "post":
             forms.setdefault(form.action, []).extend(b.name for b in form.buttons)
     return forms

@@ -8,6 +8,13 @@ from allauth.account.models import EmailAddress
 from devtools.stripe_standin.testing import pay
 from subscriptions.models import Customer, Subscription
 from tests.factories import PREVIEW_SENTENCE, SECRET_SENTENCE, make_article
+from tests.html_helpers import (
+    assert_accessible_basics,
+    button_names,
+    heading_outline,
+    page_text,
+    post_forms,
+)
 from tests.stripe_helpers import make_plan, store_subscription
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +61,94 @@ def test_the_pricing_page_query_count_is_constant(
         make_plan(name=f"Plan {n}")
     with django_assert_num_queries(2):  # navigation sections, plans
         assert client.get("/pricing/").status_code == 200
+
+
+# Session, user, the live subscription with its plan, the header's billing state,
+# navigation sections, plans.
+SIGNED_IN_PRICING_QUERIES = 6
+
+
+@pytest.mark.parametrize("plans", [1, 6])
+def test_the_pricing_page_query_count_for_a_subscriber_is_constant(
+    client, stripe_standin, subscriber, plans, django_assert_num_queries
+):
+    for n in range(plans):
+        make_plan(name=f"Plan {n}")
+    for _ in range(plans):
+        store_subscription(subscriber, status="canceled")
+    client.force_login(subscriber)
+    with django_assert_num_queries(SIGNED_IN_PRICING_QUERIES):
+        assert client.get("/pricing/").status_code == 200
+
+
+def test_the_pricing_page_query_count_for_a_reader_without_one(
+    client, plan, reader, django_assert_num_queries
+):
+    client.force_login(reader)
+    with django_assert_num_queries(SIGNED_IN_PRICING_QUERIES):
+        assert client.get("/pricing/").status_code == 200
+
+
+def test_a_subscriber_sees_their_plan_and_manage_billing_instead_of_subscribe_forms(
+    client, plan, reader
+):
+    store_subscription(reader, status="active", plan=plan, interval="year")
+    client.force_login(reader)
+    html = client.get("/pricing/").content.decode()
+    text = page_text(html)
+    assert "You subscribe to Digital (yearly)." in text
+    assert post_forms(html) == {"/account/billing/": ["Manage billing"]}
+    assert 'action="/subscribe/checkout/"' not in html
+    assert not [name for name in button_names(html) if name.startswith("Subscribe to")]
+    assert "Your plan" in text
+    assert "$9.00" in text and "$90.00" in text  # the prices are still there to read
+
+
+def test_a_subscriber_coming_from_a_story_is_offered_the_way_back(client, plan, subscriber):
+    client.force_login(subscriber)
+    html = client.get("/pricing/?next=/news/story/").content.decode()
+    assert "You subscribe to" in page_text(html)
+    assert '<a href="/news/story/">Back to what you were reading</a>' in html
+    offsite = client.get("/pricing/", {"next": "//evil.example/x"}).content.decode()
+    assert "evil.example" not in offsite
+
+
+def test_a_subscriber_whose_payment_failed_is_told_on_the_pricing_page(client, plan, reader):
+    store_subscription(reader, status="past_due", plan=plan)
+    client.force_login(reader)
+    text = page_text(client.get("/pricing/").content.decode())
+    assert "You subscribe to Digital (monthly)." in text
+    assert "Your last payment failed" in text
+
+
+def test_a_reader_whose_subscription_ended_sees_the_subscribe_forms(client, plan, reader):
+    store_subscription(reader, status="canceled", plan=plan)
+    client.force_login(reader)
+    html = client.get("/pricing/").content.decode()
+    assert "You subscribe" not in page_text(html)
+    assert "Subscribe to Digital" in button_names(html)
+    assert "/account/billing/" not in post_forms(html)
+
+
+def test_another_readers_subscription_does_not_change_ones_pricing_page(
+    client, plan, reader, subscriber
+):
+    client.force_login(reader)
+    html = client.get("/pricing/").content.decode()
+    assert "You subscribe" not in page_text(html)
+    assert "Subscribe to Digital" in button_names(html)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader", "subscriber"])
+def test_the_pricing_page_has_named_buttons_and_ordered_headings(client, plan, reader, who):
+    if who != "anonymous":
+        client.force_login(reader)
+    if who == "subscriber":
+        store_subscription(reader, status="active", plan=plan)
+    html = client.get("/pricing/").content.decode()
+    assert_accessible_basics(html)
+    expected_h1 = "Your subscription" if who == "subscriber" else "Subscribe"
+    assert heading_outline(html)[:2] == [(1, expected_h1), (2, "Digital")]
 
 
 def sign_up_resume_url(response):

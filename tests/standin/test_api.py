@@ -14,25 +14,8 @@ import stripe
 from devtools.stripe_standin.server import StandinServer
 from devtools.stripe_standin.testing import TEST_KEY, make_client, pay, request
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DAY = 86400
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache():
-    """The stand-in needs no Django: shadow the repo-wide autouse cache-clearing fixture."""
-    yield
-
-
-@pytest.fixture
-def srv():
-    with StandinServer(port=0) as server:
-        yield server
-
-
-@pytest.fixture
-def client(srv):
-    return make_client(srv.url)
 
 
 @pytest.fixture

@@ -15,12 +15,6 @@ from devtools.stripe_standin.testing import WebhookReceiver, make_client, pay, r
 SECRET = "whsec_test_standin_secret"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache():
-    """The stand-in needs no Django: shadow the repo-wide autouse cache-clearing fixture."""
-    yield
-
-
 def subscribe(client, email="hook@example.com"):
     price = client.v1.prices.create(
         params={

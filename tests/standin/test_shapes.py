@@ -14,16 +14,10 @@ from devtools.stripe_standin.server import StandinServer
 from devtools.stripe_standin.store import API_VERSION
 from devtools.stripe_standin.testing import TEST_KEY, make_client, pay, request
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache():
-    """The stand-in needs no Django: shadow the repo-wide autouse cache-clearing fixture."""
-    yield
-
-
-DERIVED_KEYS = Path(__file__).resolve().parent / "data" / "stripe_fixture_keys.json"
+DERIVED_KEYS = REPO / "tests" / "data" / "stripe_fixture_keys.json"
 
 
 def _key_sets(resources: dict) -> dict[str, list[str]]:

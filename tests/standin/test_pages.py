@@ -7,25 +7,7 @@ import urllib.parse
 
 import pytest
 
-from devtools.stripe_standin.server import StandinServer
-from devtools.stripe_standin.testing import make_client, pay, request
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache():
-    """The stand-in needs no Django: shadow the repo-wide autouse cache-clearing fixture."""
-    yield
-
-
-@pytest.fixture
-def srv():
-    with StandinServer(port=0) as server:
-        yield server
-
-
-@pytest.fixture
-def client(srv):
-    return make_client(srv.url)
+from devtools.stripe_standin.testing import pay, request
 
 
 @pytest.fixture
