@@ -208,6 +208,23 @@ class Store:
             self._clear()
             self.save()
 
+    def _item_price(self, item: Any, param: str) -> dict:
+        """The price a line item or subscription item names, or Stripe's error for it."""
+        if not isinstance(item, dict) or not item.get("price"):
+            raise StripeError(
+                f"Missing required param: {param}[price].",
+                code="parameter_missing",
+                param=f"{param}[price]",
+            )
+        price = self.data["prices"].get(str(item["price"]))
+        if price is None:
+            raise StripeError(
+                f"No such price: '{item['price']}'",
+                code="resource_missing",
+                param=f"{param}[price]",
+            )
+        return price
+
     def save(self) -> None:
         if not self.state_file:
             return
@@ -542,19 +559,7 @@ class Store:
                 raise StripeError("Invalid array", param="line_items")
             items = []
             for i, li in enumerate(raw_items):
-                if not isinstance(li, dict) or not li.get("price"):
-                    raise StripeError(
-                        f"Missing required param: line_items[{i}][price].",
-                        code="parameter_missing",
-                        param=f"line_items[{i}][price]",
-                    )
-                price = self.data["prices"].get(str(li["price"]))
-                if price is None:
-                    raise StripeError(
-                        f"No such price: '{li['price']}'",
-                        code="resource_missing",
-                        param=f"line_items[{i}][price]",
-                    )
+                price = self._item_price(li, f"line_items[{i}]")
                 if not price["active"]:
                     raise StripeError(
                         f"The price `{price['id']}` is not active.", param=f"line_items[{i}][price]"
@@ -832,19 +837,7 @@ class Store:
                 )
             items = []
             for i, it in enumerate(raw):
-                if not isinstance(it, dict) or not it.get("price"):
-                    raise StripeError(
-                        f"Missing required param: items[{i}][price].",
-                        code="parameter_missing",
-                        param=f"items[{i}][price]",
-                    )
-                price = self.data["prices"].get(str(it["price"]))
-                if price is None:
-                    raise StripeError(
-                        f"No such price: '{it['price']}'",
-                        code="resource_missing",
-                        param=f"items[{i}][price]",
-                    )
+                price = self._item_price(it, f"items[{i}]")
                 if price["type"] != "recurring":
                     raise StripeError(
                         "The price specified is not recurring.", param=f"items[{i}][price]"
