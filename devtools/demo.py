@@ -24,9 +24,9 @@ DEV_WEBHOOK_SECRET = "whsec_newsroom_demo_only_not_a_secret"  # noqa: S105 - pub
 
 ACCOUNTS = """\
 Demo accounts (password: newsroom-demo)
-  editor@example.com      editor (admin at /admin/)
+  editor@example.com      staff editor (the admin is at /admin/)
   subscriber@example.com  paying reader
-  reader@example.com      signed-up reader, no subscription"""
+  reader@example.com      free account, no subscription"""
 
 CARDS = """\
 Test cards on the stand-in's checkout (any future expiry, any CVC)

@@ -307,12 +307,11 @@ class Command(BaseCommand):
             users = self._accounts()
             created = self._content(articles)
         self._subscription(users["subscriber"])
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new articles)."))
         self.stdout.write(
-            "Demo accounts (password “newsroom-demo”):\n"
-            "  editor@example.com      staff editor (admin at /admin/)\n"
-            "  subscriber@example.com  paying reader\n"
-            "  reader@example.com      free account"
+            self.style.SUCCESS(
+                f"Demo content ready ({created} new articles). Accounts: editor@, subscriber@ "
+                f"and reader@example.com, password {DEMO_PASSWORD}."
+            )
         )
 
     def _accounts(self):
