@@ -8,6 +8,7 @@ urlpatterns = [
     path("pricing/", views.pricing, name="pricing"),
     path("subscribe/checkout/", views.checkout, name="checkout"),
     path("subscribe/continue/", views.continue_checkout, name="continue"),
+    path("subscribe/canceled/", views.canceled, name="canceled"),
     path("subscribe/success/", views.success, name="success"),
     path("account/billing/", views.billing, name="billing"),
     path("stripe/webhook/", webhooks.stripe_webhook, name="webhook"),

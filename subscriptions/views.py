@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from . import services
-from .entitlements import forget
+from .entitlements import billing_state, forget
 from .models import Plan, Subscription
 from .stripe_client import UNAVAILABLE
 
@@ -84,6 +84,9 @@ def _pricing_context(request, *, next_url: str, error: str = ""):
     return {
         "plans": Plan.objects.on_sale(),
         "subscription": subscription,
+        # Paid access without a subscription is complimentary; the header asks the same
+        # (cached) question, so this costs no query.
+        "complimentary": subscription is None and billing_state(request.user).paid,
         "next": next_url,
         "attempt": uuid.uuid4().hex,
         "error": error,
@@ -181,7 +184,8 @@ def _begin_checkout(request, *, plan: Plan, interval: str, next_url: str, attemp
                 messages.info(request, "You already subscribe; you can change your plan here.")
                 return _see_other(url)
         success = request.build_absolute_uri(reverse("subscriptions:success"))
-        cancel = request.build_absolute_uri(next_url or back_to_pricing)
+        leave = urlencode({"next": next_url or back_to_pricing})
+        cancel = request.build_absolute_uri(f"{reverse('subscriptions:canceled')}?{leave}")
         url = services.start_checkout(
             user=user,
             plan=plan,
@@ -209,6 +213,15 @@ def _begin_checkout(request, *, plan: Plan, interval: str, next_url: str, attemp
             status=502,
         )
     return _see_other(url)
+
+
+@never_cache
+@require_safe
+def canceled(request):
+    """Where Stripe's "back" link lands: say that nothing happened, then carry on."""
+    messages.info(request, "You left checkout before paying, so nothing was charged.")
+    back = _safe_next(request, request.GET.get("next"))
+    return redirect(back or reverse("subscriptions:pricing"))
 
 
 @never_cache

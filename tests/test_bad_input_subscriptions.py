@@ -57,7 +57,7 @@ def test_a_next_with_control_characters_is_dropped_on_pricing_and_checkout(
     assert response.status_code == 303
     session_id = urlsplit(response["Location"]).path.rsplit("/", 1)[-1]
     session = get_client().v1.checkout.sessions.retrieve(session_id)
-    assert session.cancel_url == "http://testserver/pricing/"
+    assert session.cancel_url == "http://testserver/subscribe/canceled/?next=%2Fpricing%2F"
     assert session.metadata.to_dict().get("return_to", "") == ""
 
 
@@ -87,7 +87,7 @@ def test_an_off_site_next_never_reaches_stripe_as_cancel_or_return_address(
     assert response.status_code == 303
     session_id = urlsplit(response["Location"]).path.rsplit("/", 1)[-1]
     session = get_client().v1.checkout.sessions.retrieve(session_id)
-    assert session.cancel_url == "http://testserver/pricing/"
+    assert session.cancel_url == "http://testserver/subscribe/canceled/?next=%2Fpricing%2F"
     assert session.metadata.to_dict().get("return_to", "") == ""
     paid = pay(response["Location"], email=reader.email)
     returned = urlsplit(paid.header("Location"))

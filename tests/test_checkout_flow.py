@@ -169,7 +169,7 @@ def test_an_anonymous_reader_signs_up_then_goes_straight_to_payment(
     session = stripe_session(stripe_standin, client.get(resume))
     items = stripe_standin.store.sub_state[session["id"]]["line_items"]
     assert [(i["price"], i["quantity"]) for i in items] == [(plan.yearly_price_id, 1)]
-    assert session["cancel_url"] == "http://testserver/news/story/"
+    assert session["cancel_url"] == "http://testserver/subscribe/canceled/?next=%2Fnews%2Fstory%2F"
 
 
 def test_following_the_resume_link_twice_reuses_the_same_checkout(
@@ -241,7 +241,7 @@ def test_checkout_creates_a_subscription_session_for_our_customer(
     assert session["client_reference_id"] == str(reader.pk)
     assert session["allow_promotion_codes"] is True
     assert session["success_url"].endswith("/subscribe/success/?session_id={CHECKOUT_SESSION_ID}")
-    assert session["cancel_url"] == "http://testserver/news/story/"
+    assert session["cancel_url"] == "http://testserver/subscribe/canceled/?next=%2Fnews%2Fstory%2F"
     items = stripe_standin.store.sub_state[session["id"]]["line_items"]
     assert [(i["price"], i["quantity"]) for i in items] == [(plan.yearly_price_id, 1)]
 
@@ -369,3 +369,35 @@ def test_a_declined_card_grants_nothing(client, plan, reader, stripe_standin):
     returned = client.get(f"/subscribe/success/?session_id={session['id']}")
     assert returned.status_code == 402
     assert not Subscription.objects.exists()
+
+
+def test_a_reader_with_complimentary_access_is_told_they_need_not_subscribe(
+    client, plan, reader, editor
+):
+    from subscriptions.models import ComplimentaryAccess
+
+    ComplimentaryAccess.objects.create(user=reader, reason="Press pass", granted_by=editor)
+    client.force_login(reader)
+    html = client.get("/pricing/").content.decode()
+    assert "complimentary access" in html
+    assert "Subscribe to Digital" in html  # supporting us stays possible
+
+
+def test_a_reader_without_access_is_not_told_about_complimentary_access(client, plan, reader):
+    client.force_login(reader)
+    assert "complimentary access" not in client.get("/pricing/").content.decode()
+
+
+def test_leaving_checkout_says_nothing_was_charged_and_returns_to_the_article(client, reader):
+    client.force_login(reader)
+    response = client.get("/subscribe/canceled/", {"next": "/news/story/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/news/story/"
+    html = client.get("/").content.decode()
+    assert "You left checkout before paying, so nothing was charged." in html
+
+
+@pytest.mark.parametrize("hostile", ["https://evil.example/", "//evil.example", "/\\evil.example"])
+def test_leaving_checkout_never_redirects_off_site(client, hostile):
+    response = client.get("/subscribe/canceled/", {"next": hostile})
+    assert response["Location"] == "/pricing/"
