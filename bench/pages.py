@@ -99,6 +99,12 @@ def main():
     args = parser.parse_args()
 
     subscriber = sign_in(args.base, "subscriber@example.com", "newsroom-demo")
+    # Measure the pages we mean to: the preview for the anonymous reader, the whole text for
+    # the subscriber (a subscriber without a live subscription would silently get a preview).
+    for cookie, expected in [(None, b"paying subscribers only"), (subscriber, b"article-rest")]:
+        _, body = fetch(args.base, args.article, cookie)
+        if expected not in body:
+            raise SystemExit(f"{args.article} does not show {expected!r} to this reader")
     cases = [
         ("home, anonymous", "/", None),
         ("section, anonymous", "/news/", None),
