@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -62,6 +62,26 @@ class Section(models.Model):
 
     def __str__(self):
         return self.name
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        old_slug = (
+            Section.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            # Every article of the section moved with it; old links must keep working.
+            ArticleRedirect.objects.bulk_create(
+                [
+                    ArticleRedirect(section_slug=old_slug, slug=slug, article_id=pk)
+                    for pk, slug in self.articles.values_list("pk", "slug")
+                ],
+                update_conflicts=True,
+                unique_fields=["section_slug", "slug"],
+                update_fields=["article"],
+            )
 
     def get_absolute_url(self):
         return reverse("articles:section", args=[self.slug])

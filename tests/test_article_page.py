@@ -256,3 +256,16 @@ def test_subscribers_get_no_staff_tools(client, subscriber):
     _, html = page(client, article)
     assert "Readers without access stop here" not in html
     assert "/admin/" not in html
+
+
+def test_renaming_a_section_keeps_its_articles_old_addresses_working(client):
+    section = make_section(slug="local")
+    first, second = make_article(section=section), make_article(section=section)
+    old_urls = [first.get_absolute_url(), second.get_absolute_url()]
+    section.slug = "city"
+    section.save()
+    for article, old_url in zip([first, second], old_urls, strict=True):
+        response = client.get(old_url)
+        assert response.status_code == 301
+        assert response["Location"] == f"/city/{article.slug}/"
+    assert client.get("/city/").status_code == 200
