@@ -8,9 +8,11 @@ its SECRET_KEY and ALLOWED_HOSTS. Every variable is listed, with its default, in
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -322,6 +325,26 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy: scripts, styles and images from this site only. Forms may also lead
+# to Stripe's hosted pages (checkout, portal), which our POSTs redirect to.
+_FORM_TARGETS = ["https://checkout.stripe.com", "https://billing.stripe.com"]
+if STRIPE_API_BASE:
+    # The stand-in (or a proxy in front of Stripe) serves its own hosted pages; in the test
+    # suite it listens on a free port, so any port of the same host.
+    _base = urlsplit(STRIPE_API_BASE)
+    _FORM_TARGETS.append(f"{_base.scheme}://{_base.hostname}:*")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF, *_FORM_TARGETS],
+}
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 # Off by default: most deployments redirect to HTTPS at the proxy in front of gunicorn.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -85,19 +85,29 @@ def _new_context(browser, **options):
     return context
 
 
+def _is_csp_violation(message):
+    return "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def new_context(browser):
-    """Open further, independent browser contexts (another person, or JavaScript off)."""
-    contexts = []
+    """Open further, independent browser contexts (another person, or JavaScript off).
+
+    Every journey also checks the site's Content Security Policy: anything the browser refuses
+    (an inline script, a form sent somewhere unexpected) fails the test.
+    """
+    contexts, violations = [], []
 
     def make(**options):
         context = _new_context(browser, **options)
+        context.on("console", lambda msg: _is_csp_violation(msg) and violations.append(msg.text))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

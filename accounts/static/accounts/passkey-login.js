@@ -1,0 +1,2 @@
+// The passkey button only works with JavaScript, so only JavaScript shows it.
+document.getElementById("passkey_login").hidden = false;
