@@ -249,10 +249,6 @@ class ArticleAdmin(VersionAdmin):
             self._refuse_forged_fields(request)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        images.refresh_hero_renditions(obj)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance

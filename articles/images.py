@@ -61,15 +61,27 @@ def srcset(field_file, renditions: dict) -> str:
     return ", ".join(candidates)
 
 
+def _discard(storage, renditions: dict) -> None:
+    """Delete the copies of an image that is no longer used, so they do not pile up."""
+    for name in (renditions or {}).get("widths", {}).values():
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete old rendition %s", name, exc_info=True)
+
+
 def refresh_hero_renditions(article) -> None:
+    """Bring the hero's copies in line with the hero image; a no-op when they already are."""
     current = article.hero_renditions or {}
     if not article.hero_image:
         if current:
+            _discard(article.hero_image.storage, current)
             type(article).objects.filter(pk=article.pk).update(hero_renditions={})
             article.hero_renditions = {}
         return
     if current.get("source") == article.hero_image.name:
         return
+    _discard(article.hero_image.storage, current)
     article.hero_renditions = make_renditions(article.hero_image)
     type(article).objects.filter(pk=article.pk).update(hero_renditions=article.hero_renditions)
 
@@ -79,6 +91,7 @@ def refresh_image_renditions(article_image) -> None:
         return
     if (article_image.renditions or {}).get("source") == article_image.image.name:
         return
+    _discard(article_image.image.storage, article_image.renditions)
     article_image.renditions = make_renditions(article_image.image)
     type(article_image).objects.filter(pk=article_image.pk).update(
         renditions=article_image.renditions

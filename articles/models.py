@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from . import images
 from .html import cut, sanitize_html
 
 # Top-level paths that a section slug must not shadow.
@@ -234,6 +235,9 @@ class Article(models.Model):
             )
         # The new address may have been an old one; it must not redirect away from itself.
         ArticleRedirect.objects.filter(section_slug=self.section.slug, slug=self.slug).delete()
+        # Whoever saves the article (admin, seed, shell), its hero gets its resized copies here,
+        # never on a reader's request; unchanged images cost nothing.
+        images.refresh_hero_renditions(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.section.slug, self.slug])

@@ -73,11 +73,23 @@ def test_the_article_and_its_card_offer_the_copies_in_a_srcset(client, desk_edit
     assert f"{base}.w480.webp 480w" in home
 
 
+def test_saving_an_article_anywhere_makes_its_hero_copies(media_root):
+    article = make_article(
+        hero_image=SimpleUploadedFile("plain.jpg", jpeg_bytes(800, 600), "image/jpeg"),
+        hero_alt="A plain picture",
+    )
+    article.refresh_from_db()
+    assert list(article.hero_renditions["widths"]) == ["480"]
+    assert (media_root / article.hero_renditions["widths"]["480"]).is_file()
+
+
 def test_a_hero_without_copies_falls_back_to_the_original(client):
     article = make_article(
         hero_image=SimpleUploadedFile("plain.jpg", jpeg_bytes(800, 600), "image/jpeg"),
         hero_alt="A plain picture",
     )
+    # As for an article stored before copies existed, or whose copies were lost.
+    Article.objects.filter(pk=article.pk).update(hero_renditions={})
     page = client.get(article.get_absolute_url()).content.decode()
     assert f'<img src="{article.hero_image.url}" alt="A plain picture"' in page
     assert "srcset" not in page
@@ -100,12 +112,31 @@ def test_a_readers_request_never_resizes_images(client, desk_editor, monkeypatch
     assert client.get("/").status_code == 200
 
 
-def test_replacing_the_hero_makes_new_copies(client, desk_editor):
+def test_replacing_the_hero_makes_new_copies_and_deletes_the_old_ones(
+    client, desk_editor, media_root
+):
     article = upload_hero(client, make_article(), width=1000, height=500)
     first = dict(article.hero_renditions["widths"])
     article = upload_hero(client, article, width=2000, height=1000)
     assert sorted(article.hero_renditions["widths"], key=int) == ["480", "960", "1600"]
     assert article.hero_renditions["widths"] != first
+    assert not any((media_root / name).exists() for name in first.values())
+    assert all((media_root / name).exists() for name in article.hero_renditions["widths"].values())
+
+
+def test_removing_the_hero_deletes_its_copies(media_root):
+    article = make_article(
+        hero_image=SimpleUploadedFile("plain.jpg", jpeg_bytes(1200, 600), "image/jpeg"),
+        hero_alt="A plain picture",
+    )
+    copies = list(article.hero_renditions["widths"].values())
+    assert copies and all((media_root / name).exists() for name in copies)
+    article.hero_image = ""
+    article.hero_alt = ""
+    article.save()
+    assert not any((media_root / name).exists() for name in copies)
+    article.refresh_from_db()
+    assert article.hero_renditions == {}
 
 
 def test_an_unreadable_upload_is_refused_by_the_form(client, desk_editor):

@@ -24,7 +24,6 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles import images
 from articles.html import PAYWALL_BREAK
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
 
@@ -380,8 +379,6 @@ class Command(BaseCommand):
                     name, _hero_image(name, spec["section"], seed=slug), save=False
                 )
             article.save()
-            if article.hero_image:
-                images.refresh_hero_renditions(article)
             for order, author_slug in enumerate(spec["authors"]):
                 ArticleAuthor.objects.create(
                     article=article, author=authors[author_slug], order=order
