@@ -20,7 +20,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Emails are rendered outside the site's pages, so they get its name and address here
-        # rather than from django.contrib.sites, whose demo row still says example.com.
+        # rather than from the request host that allauth would otherwise use as the name.
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         super().send_mail(template_prefix, email, context)
 

@@ -98,7 +98,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sites",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "allauth",
@@ -129,7 +128,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
-SITE_ID = 1
 
 TEMPLATES = [
     {

@@ -43,8 +43,8 @@ def test_a_section_feed_lists_only_that_section(client):
 def test_feed_queries_are_constant(client, django_assert_num_queries, count):
     for _ in range(count):
         make_article(authors=[make_author(), make_author()])
-    # the site's domain, articles, their bylines
-    with django_assert_num_queries(3):
+    # articles, their bylines
+    with django_assert_num_queries(2):
         client.get("/feed/")
 
 
@@ -61,3 +61,11 @@ def test_robots_txt_points_at_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/sitemap.xml"])
+def test_feed_and_sitemap_links_point_at_this_site_not_a_placeholder(client, path):
+    article = make_article()
+    xml = client.get(path, HTTP_HOST="localhost").content.decode()
+    assert f"http://localhost{article.get_absolute_url()}" in xml
+    assert "example.com" not in xml
