@@ -75,3 +75,18 @@ def stripe_standin(_standin_server, settings):
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_newsroom"
     yield _standin_server
     _standin_server.configure_webhooks(None, None)
+
+
+# The newsroom's staff, in the groups the data migration creates.
+@pytest.fixture
+def writer(django_user_model):
+    from tests.editorial_helpers import staff_member
+
+    return staff_member(django_user_model, "writer@example.com", "Writer")
+
+
+@pytest.fixture
+def desk_editor(django_user_model):
+    from tests.editorial_helpers import staff_member
+
+    return staff_member(django_user_model, "desk@example.com", "Editor")

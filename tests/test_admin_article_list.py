@@ -5,15 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.editorial_helpers import LIST_URL, staff_member
+from tests.editorial_helpers import LIST_URL
 from tests.factories import make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk_editor(django_user_model):
-    return staff_member(django_user_model, "desk@example.com", "Editor")
 
 
 def make_articles(count):

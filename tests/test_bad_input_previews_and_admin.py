@@ -7,7 +7,6 @@ import pytest
 
 from articles.models import Article
 from tests.bad_input_helpers import database_state
-from tests.editorial_helpers import staff_member
 from tests.factories import SECRET_SENTENCE, make_article
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft():
     return make_article(status=Article.Status.DRAFT)
-
-
-@pytest.fixture
-def desk_editor(django_user_model):
-    return staff_member(django_user_model, "desk@example.com", "Editor")
 
 
 def preview_paths(pk):

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, PreviewLink
-from tests.editorial_helpers import change_url, staff_member
+from tests.editorial_helpers import change_url
 from tests.factories import (
     PREVIEW_SENTENCE,
     SECRET_SENTENCE,
@@ -16,16 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer(django_user_model):
-    return staff_member(django_user_model, "writer@example.com", "Writer")
-
-
-@pytest.fixture
-def desk_editor(django_user_model):
-    return staff_member(django_user_model, "desk@example.com", "Editor")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from articles.access import access_for
 from articles.models import Article
 from articles.previews import access_as
-from tests.editorial_helpers import change_url, staff_member
+from tests.editorial_helpers import change_url
 from tests.factories import (
     PREVIEW_SENTENCE,
     SECRET_SENTENCE,
@@ -15,11 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk_editor(django_user_model):
-    return staff_member(django_user_model, "desk@example.com", "Editor")
 
 
 def view_as(client, article, persona):

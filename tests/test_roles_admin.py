@@ -17,18 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def writer(django_user_model):
-    return staff_member(django_user_model, "writer@example.com", "Writer")
-
-
-@pytest.fixture
 def other_writer(django_user_model):
     return staff_member(django_user_model, "other@example.com", "Writer")
-
-
-@pytest.fixture
-def desk_editor(django_user_model):
-    return staff_member(django_user_model, "desk@example.com", "Editor")
 
 
 def draft_by(user, **kwargs):

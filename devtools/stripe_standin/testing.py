@@ -76,6 +76,27 @@ def request(
         conn.close()
 
 
+def monthly_checkout(client, **price_params: Any):
+    """A $9-a-month price and an open subscription checkout for it: (price, session)."""
+    price = client.v1.prices.create(
+        params={
+            "currency": "usd",
+            "unit_amount": 900,
+            "recurring": {"interval": "month"},
+            "product_data": {"name": "Digital monthly"},
+            **price_params,
+        }
+    )
+    session = client.v1.checkout.sessions.create(
+        params={
+            "mode": "subscription",
+            "line_items": [{"price": price.id, "quantity": 1}],
+            "success_url": "https://news.test/ok",
+        }
+    )
+    return price, session
+
+
 def pay(
     checkout_url: str,
     card: str = "4242 4242 4242 4242",

@@ -12,7 +12,7 @@ import pytest
 
 from devtools.stripe_standin.server import StandinServer
 from devtools.stripe_standin.store import API_VERSION
-from devtools.stripe_standin.testing import TEST_KEY, make_client, pay, request
+from devtools.stripe_standin.testing import TEST_KEY, make_client, monthly_checkout, pay, request
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,21 +56,7 @@ def objects() -> dict:
             assert resp.status == 200, resp.text
             return resp.json()
 
-        price = client.v1.prices.create(
-            params={
-                "currency": "usd",
-                "unit_amount": 900,
-                "recurring": {"interval": "month"},
-                "product_data": {"name": "Digital monthly"},
-            }
-        )
-        session = client.v1.checkout.sessions.create(
-            params={
-                "mode": "subscription",
-                "line_items": [{"price": price.id, "quantity": 1}],
-                "success_url": "https://news.test/ok",
-            }
-        )
+        price, session = monthly_checkout(client)
         open_session = get(f"/v1/checkout/sessions/{session.id}")
         pay(session.url)
         done = get(f"/v1/checkout/sessions/{session.id}")

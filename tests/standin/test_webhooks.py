@@ -10,27 +10,19 @@ import pytest
 import stripe
 
 from devtools.stripe_standin.server import StandinServer
-from devtools.stripe_standin.testing import WebhookReceiver, make_client, pay, request
+from devtools.stripe_standin.testing import (
+    WebhookReceiver,
+    make_client,
+    monthly_checkout,
+    pay,
+    request,
+)
 
 SECRET = "whsec_test_standin_secret"
 
 
 def subscribe(client, email="hook@example.com"):
-    price = client.v1.prices.create(
-        params={
-            "currency": "usd",
-            "unit_amount": 900,
-            "recurring": {"interval": "month"},
-            "product_data": {"name": "Digital monthly"},
-        }
-    )
-    session = client.v1.checkout.sessions.create(
-        params={
-            "mode": "subscription",
-            "line_items": [{"price": price.id, "quantity": 1}],
-            "success_url": "https://news.test/ok",
-        }
-    )
+    _, session = monthly_checkout(client)
     assert pay(session.url, email=email).status == 303
     return client.v1.checkout.sessions.retrieve(session.id)
 
