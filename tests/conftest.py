@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -11,12 +10,32 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def clear_own_cache_keys():
+    """Empty the cache of this run's keys only.
+
+    On Redis, ``cache.clear()`` is FLUSHDB: it would empty every other program's keys on a
+    shared server. Our keys all start with the configured KEY_PREFIX, so delete just those.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]  # not the `cache` proxy, which isinstance() cannot see through
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return
+    client = backend._cache.get_client(write=True)
+    # make_key() writes "<prefix>:<version>:<key>", so this matches our keys even with no prefix.
+    batch = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=500))
+    if batch:
+        client.delete(*batch)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     # Rate limits and cached pages live in the cache; one test must not see another's.
-    cache.clear()
+    clear_own_cache_keys()
     yield
-    cache.clear()
+    clear_own_cache_keys()
 
 
 @pytest.fixture
