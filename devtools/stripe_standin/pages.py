@@ -5,7 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .store import Store, fmt_amount, fmt_date
+from .common import fmt_amount, fmt_date
+from .store import Store
 
 CSS = """
 *{box-sizing:border-box}

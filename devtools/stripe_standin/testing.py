@@ -11,7 +11,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .store import API_VERSION
+from .common import API_VERSION
 
 TEST_KEY = "sk_test_standin"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.stripe_standin.common import API_VERSION
 from devtools.stripe_standin.server import StandinServer
-from devtools.stripe_standin.store import API_VERSION
 from devtools.stripe_standin.testing import TEST_KEY, make_client, monthly_checkout, pay, request
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,330 @@
+"""Checkout Sessions: created by the API, paid on the hosted page."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from ..common import (
+    CHECKOUT_LIFETIME,
+    StripeError,
+    card_behaviour,
+    merge_metadata,
+    new_id,
+    to_bool,
+    to_int,
+)
+from ..routing import Request, Route
+from ..state import StoreState
+
+if TYPE_CHECKING:
+    from ..server import Handler
+
+
+class CheckoutStore(StoreState):
+    def create_checkout_session(self, params: dict[str, Any], base_url: str, request=None):
+        with self.lock:
+            mode = params.get("mode")
+            if not mode:
+                raise StripeError(
+                    "Missing required param: mode.", code="parameter_missing", param="mode"
+                )
+            if mode != "subscription":
+                raise StripeError(
+                    f"The Stripe stand-in only supports mode=subscription (got {mode!r}).",
+                    param="mode",
+                )
+            raw_items = params.get("line_items")
+            if not raw_items:
+                raise StripeError(
+                    "Missing required param: line_items.",
+                    code="parameter_missing",
+                    param="line_items",
+                )
+            if not isinstance(raw_items, list):
+                raise StripeError("Invalid array", param="line_items")
+            items = []
+            for i, li in enumerate(raw_items):
+                price = self._item_price(li, f"line_items[{i}]")
+                if not price["active"]:
+                    raise StripeError(
+                        f"The price `{price['id']}` is not active.", param=f"line_items[{i}][price]"
+                    )
+                if price["type"] != "recurring":
+                    raise StripeError(
+                        "You must provide at least one recurring price in `subscription` mode "
+                        "when using prices.",
+                        param=f"line_items[{i}][price]",
+                    )
+                qty = to_int(li.get("quantity", 1), f"line_items[{i}][quantity]")
+                if qty < 1:
+                    raise StripeError(
+                        "Quantity must be at least 1.", param=f"line_items[{i}][quantity]"
+                    )
+                items.append({"price": price["id"], "quantity": qty})
+            customer = params.get("customer") or None
+            if customer:
+                self.get("customers", str(customer), param="customer")
+            if customer and params.get("customer_email"):
+                raise StripeError(
+                    "You may only specify one of these parameters: customer, customer_email.",
+                    param="customer_email",
+                )
+            sub_data = params.get("subscription_data") or {}
+            if not isinstance(sub_data, dict):
+                raise StripeError("Invalid object", param="subscription_data")
+            trial_days = None
+            if sub_data.get("trial_period_days") not in (None, ""):
+                trial_days = to_int(
+                    sub_data["trial_period_days"], "subscription_data[trial_period_days]"
+                )
+                if trial_days < 1:
+                    raise StripeError(
+                        "trial_period_days must be at least 1.",
+                        param="subscription_data[trial_period_days]",
+                    )
+            prices = [self.data["prices"][it["price"]] for it in items]
+            currencies = {p["currency"] for p in prices}
+            if len(currencies) > 1:
+                raise StripeError("All prices must use the same currency.", param="line_items")
+            subtotal = sum(
+                p["unit_amount"] * it["quantity"] for p, it in zip(prices, items, strict=True)
+            )
+            now = self.now()
+            cs_id = new_id("cs_test_", 58)
+            session = {
+                "after_expiration": None,
+                "allow_promotion_codes": (
+                    to_bool(params["allow_promotion_codes"], "allow_promotion_codes")
+                    if "allow_promotion_codes" in params
+                    else None
+                ),
+                "amount_subtotal": subtotal,
+                "amount_total": 0 if trial_days else subtotal,
+                "automatic_tax": {
+                    "enabled": False,
+                    "liability": None,
+                    "status": None,
+                    "provider": None,
+                },
+                "billing_address_collection": params.get("billing_address_collection"),
+                "cancel_url": params.get("cancel_url"),
+                "client_reference_id": params.get("client_reference_id") or None,
+                "client_secret": None,
+                "consent": None,
+                "consent_collection": None,
+                "created": now,
+                "currency": currencies.pop(),
+                "custom_fields": [],
+                "custom_text": {
+                    "after_submit": None,
+                    "shipping_address": None,
+                    "submit": None,
+                    "terms_of_service_acceptance": None,
+                },
+                "customer": customer,
+                "customer_creation": None,
+                "customer_details": None,
+                "customer_email": params.get("customer_email") or None,
+                "expires_at": now + CHECKOUT_LIFETIME,
+                "id": cs_id,
+                "invoice": None,
+                "invoice_creation": None,
+                "livemode": False,
+                "locale": params.get("locale"),
+                "metadata": merge_metadata({}, params.get("metadata")),
+                "mode": "subscription",
+                "object": "checkout.session",
+                "payment_intent": None,
+                "payment_link": None,
+                "payment_method_collection": "always",
+                "payment_method_configuration_details": None,
+                "payment_method_options": {},
+                "payment_method_types": ["card"],
+                "payment_status": "unpaid",
+                "phone_number_collection": {"enabled": False},
+                "recovered_from": None,
+                "saved_payment_method_options": None,
+                "setup_intent": None,
+                "shipping_address_collection": None,
+                "shipping_cost": None,
+                "shipping_options": [],
+                "status": "open",
+                "submit_type": None,
+                "subscription": None,
+                "success_url": params.get("success_url"),
+                "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+                "ui_mode": "hosted",
+                "url": f"{base_url}/checkout/{cs_id}",
+                "adaptive_pricing": {"enabled": False},
+                "discounts": [],
+                "collected_information": None,
+                "permissions": None,
+                "wallet_options": None,
+                "origin_context": None,
+                "currency_conversion": None,
+                "customer_account": None,
+                "integration_identifier": None,
+                "managed_payments": {"enabled": False},
+            }
+            self.data["checkout_sessions"][cs_id] = session
+            self.sub_state[cs_id] = {
+                "line_items": [
+                    {"id": new_id("li_"), "price": it["price"], "quantity": it["quantity"]}
+                    for it in items
+                ],
+                "trial_period_days": trial_days,
+                "subscription_metadata": merge_metadata({}, sub_data.get("metadata")),
+            }
+            self.save()
+            return session
+
+    def checkout_line_items(self, cs_id: str, base: str = "") -> dict[str, Any]:
+        session = self.get("checkout_sessions", cs_id)
+        rows = []
+        for li in self.sub_state.get(cs_id, {}).get("line_items", []):
+            price = self.data["prices"][li["price"]]
+            amount = price["unit_amount"] * li["quantity"]
+            rows.append(
+                {
+                    "amount_discount": 0,
+                    "amount_subtotal": amount,
+                    "amount_tax": 0,
+                    "amount_total": amount,
+                    "currency": price["currency"],
+                    "description": self.product_name(price),
+                    "id": li["id"],
+                    "object": "item",
+                    "price": copy.deepcopy(price),
+                    "quantity": li["quantity"],
+                    "metadata": {},
+                    "adjustable_quantity": None,
+                }
+            )
+        return {
+            "object": "list",
+            "data": rows,
+            "has_more": False,
+            "url": f"/v1/checkout/sessions/{session['id']}/line_items",
+        }
+
+    def expire_checkout_session(self, cs_id: str, request=None) -> dict[str, Any]:
+        with self.lock:
+            session = self.get("checkout_sessions", cs_id)
+            if session["status"] != "open":
+                raise StripeError(
+                    'Only Checkout Sessions with a status in ["open"] can be expired.',
+                    param="session",
+                )
+            self._expire_session(session, request)
+            self.save()
+            return session
+
+    def _expire_session(self, session: dict[str, Any], request=None) -> None:
+        session["status"] = "expired"
+        session["url"] = None
+        self.emit("checkout.session.expired", session, request=request)
+
+    def complete_checkout(self, cs_id: str, email: str, name: str | None, card_number: str):
+        """Pay a checkout session with a test card.  Raises StripeError on failure."""
+        with self.lock:
+            session = self.get("checkout_sessions", cs_id)
+            if session["status"] != "open":
+                raise StripeError(f"This Checkout Session is {session['status']}.")
+            behaviour = card_behaviour(card_number)
+            state = self.sub_state[cs_id]
+            trial_days = state.get("trial_period_days")
+            if behaviour == "decline" or (
+                behaviour == "fail_on_charge"
+                and not trial_days
+                and (session["amount_total"] or 0) > 0
+            ):
+                raise StripeError(
+                    "Your card was declined.",
+                    status=402,
+                    type="card_error",
+                    code="card_declined",
+                    decline_code="generic_decline",
+                )
+            cus_id = session["customer"]
+            if cus_id:
+                cus = self.get("customers", cus_id, param="customer")
+            else:
+                cus = self.create_customer({"email": email, "name": name})
+                cus_id = cus["id"]
+            digits = "".join(ch for ch in card_number if ch.isdigit())
+            self.cards[cus_id] = {"last4": digits[-4:], "brand": "visa", "behaviour": behaviour}
+            sub, invoice = self._create_subscription(
+                cus,
+                [{"price": li["price"], "quantity": li["quantity"]} for li in state["line_items"]],
+                metadata=state.get("subscription_metadata") or {},
+                trial_days=trial_days,
+                force_paid=True,
+            )
+            session.update(
+                {
+                    "status": "complete",
+                    "payment_status": "paid",
+                    "subscription": sub["id"],
+                    "customer": cus_id,
+                    "invoice": invoice["id"],
+                    "url": None,
+                    "customer_details": {
+                        "address": None,
+                        "email": email or cus["email"],
+                        "name": name or cus["name"],
+                        "phone": None,
+                        "tax_exempt": "none",
+                        "tax_ids": [],
+                        "business_name": None,
+                        "individual_name": None,
+                    },
+                    "collected_information": {
+                        "business_name": None,
+                        "individual_name": None,
+                        "shipping_details": None,
+                    },
+                }
+            )
+            self.emit("checkout.session.completed", session)
+            self.save()
+            return session
+
+
+# ---------------------------------------------------------------------- HTTP routes
+
+
+def checkout_create(api: Handler, req: Request):
+    session = api.store.create_checkout_session(req.params, api.base_url, req.info)
+    return api.render(session, req)
+
+
+def checkout_list(api: Handler, req: Request):
+    p = req.params
+    objs = api.newest_first("checkout_sessions")
+    for key in ("customer", "subscription", "status", "payment_intent"):
+        if p.get(key):
+            objs = [o for o in objs if o.get(key) == p[key]]
+    return api.paginate(req, objs, "/v1/checkout/sessions")
+
+
+def checkout_retrieve(api: Handler, req: Request):
+    return api.render(api.store.get("checkout_sessions", req.arg()), req)
+
+
+def checkout_line_items(api: Handler, req: Request):
+    listing = api.store.checkout_line_items(req.arg())
+    return api.paginate(req, listing["data"], listing["url"])
+
+
+def checkout_expire(api: Handler, req: Request):
+    return api.render(api.store.expire_checkout_session(req.arg(), req.info), req)
+
+
+ROUTES = [
+    Route("POST", "/v1/checkout/sessions", checkout_create),
+    Route("GET", "/v1/checkout/sessions", checkout_list),
+    Route("GET", r"/v1/checkout/sessions/([^/]+)", checkout_retrieve),
+    Route("GET", r"/v1/checkout/sessions/([^/]+)/line_items", checkout_line_items),
+    Route("POST", r"/v1/checkout/sessions/([^/]+)/expire", checkout_expire),
+]
