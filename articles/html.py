@@ -184,25 +184,75 @@ class Cut:
         return bool(self.rest)
 
 
+def _preview_length(blocks: list[Block], content: list[Block], preview_blocks: int) -> int:
+    """How many content blocks readers without access see: THE preview rule.
+
+    An explicit break wins, unless it stands after the last block: that hides nothing, so it
+    counts as no break. Without one, the preview is the first `preview_blocks` blocks but never
+    more than half of the blocks (rounded down), so whatever its shape (one block, a short
+    article) a reader without access never receives the whole body.
+    """
+    for index, block in enumerate(blocks):
+        if block.is_paywall_break or block.contains_paywall_break:
+            # Blocks before the first break are content blocks, so its index is the preview's
+            # length.
+            if index < len(content):
+                return index
+            break
+    # Never negative: a slice with a negative stop would be "all but the last few blocks".
+    return min(max(preview_blocks, 0), len(content) // 2)
+
+
 def cut(html: str, *, preview_blocks: int) -> Cut:
     """Split a sanitised body into its preview and its full text (without the break marker).
 
-    An explicit paywall break wins; without one, the preview is the first `preview_blocks`
-    blocks. A break found inside a block (which the editor does not produce) cuts before it.
+    The preview's length follows `_preview_length`. A break found inside a block (which the
+    editor does not produce) cuts before that block.
     """
     blocks = split_blocks(html)
     content = [b for b in blocks if not b.is_paywall_break]
-
-    marked = [
-        index
-        for index, block in enumerate(blocks)
-        if block.is_paywall_break or block.contains_paywall_break
-    ]
-    # Blocks before the first break are content blocks, so its index is the preview's length.
-    # Never negative: a slice with a negative stop would be "all but the last few blocks".
-    stop = marked[0] if marked else max(preview_blocks, 0)
-
+    stop = _preview_length(blocks, content, preview_blocks)
     return Cut(
         preview="\n".join(b.html for b in content[:stop]),
         rest="\n".join(b.html for b in content[stop:]),
+    )
+
+
+@dataclass(frozen=True)
+class PreviewShape:
+    """What readers without access get of a body, for the editors' warnings."""
+
+    shown: int
+    total: int
+    break_after_last: bool
+
+    @property
+    def warning(self) -> str | None:
+        """Why an editor should look again at this preview, or None when it is sensible."""
+        if self.total == 0:
+            return None
+        noun = "paragraph" if self.total == 1 else "paragraphs"
+        seen = f"Readers without a subscription will see {self.shown} of {self.total} {noun}"
+        if self.break_after_last:
+            return (
+                f"The paywall break is after the last paragraph, so it hides nothing and is "
+                f"ignored. {seen}."
+            )
+        if self.shown == 0:
+            return f"{seen}: only the headline and standfirst."
+        if self.shown * 2 > self.total:
+            return f"{seen}: more than half of the article."
+        return None
+
+
+def preview_shape(html: str, *, preview_blocks: int) -> PreviewShape:
+    blocks = split_blocks(html)
+    content = [b for b in blocks if not b.is_paywall_break]
+    first_break = next(
+        (i for i, b in enumerate(blocks) if b.is_paywall_break or b.contains_paywall_break), None
+    )
+    return PreviewShape(
+        shown=_preview_length(blocks, content, preview_blocks),
+        total=len(content),
+        break_after_last=first_break is not None and first_break >= len(content),
     )

@@ -20,7 +20,11 @@ def paid_body(*, preview=PREVIEW_SENTENCE, secret=SECRET_SENTENCE, explicit_brea
         blocks.append(PAYWALL_BREAK)
     else:
         blocks.append("<p>A third paragraph, still in the preview.</p>")
-    blocks += [f"<p>{secret}</p>", "<p>The mayor declined to comment.</p>"]
+    blocks.append(f"<p>{secret}</p>")
+    if not explicit_break:
+        # Six blocks, so the first three are no more than half: the preview keeps all three.
+        blocks.append("<p>Officials left by the side door.</p>")
+    blocks.append("<p>The mayor declined to comment.</p>")
     return "\n".join(blocks)
 
 

@@ -16,11 +16,13 @@ def test_without_a_break_the_preview_is_the_first_n_blocks():
     assert result.has_more
 
 
-def test_a_short_article_without_a_break_is_all_preview():
+def test_a_short_article_without_a_break_shows_at_most_half_of_its_blocks():
+    # Issue #9: a one-block article used to be all preview, so readers without access got it
+    # whole. Now the preview is never more than half of the blocks (rounded down).
     result = cut("<p>only</p>", preview_blocks=3)
-    assert result.preview == "<p>only</p>"
-    assert result.rest == ""
-    assert not result.has_more
+    assert result.preview == ""
+    assert result.rest == "<p>only</p>"
+    assert result.has_more
 
 
 def test_the_cut_never_splits_nested_markup_lists_or_figures():
@@ -28,20 +30,21 @@ def test_the_cut_never_splits_nested_markup_lists_or_figures():
         "<p>Intro with <strong>bold <em>nested</em></strong> text.</p>"
         "<ul><li>one</li><li>two <a href='/x'>link</a></li></ul>"
         "<figure><img src='/a.jpg' alt='a'><figcaption>Caption</figcaption></figure>"
-        "<p>Hidden</p>"
+        "<p>Hidden</p><p>Hidden too</p><p>Hidden three</p>"
     )
     result = cut(body, preview_blocks=3)
     assert result.preview.count("<ul>") == result.preview.count("</ul>") == 1
     assert result.preview.count("<figure>") == result.preview.count("</figure>") == 1
     assert "<figcaption>Caption</figcaption>" in result.preview
     assert "Hidden" not in result.preview
-    assert result.rest == "<p>Hidden</p>"
+    assert result.rest == "<p>Hidden</p>\n<p>Hidden too</p>\n<p>Hidden three</p>"
 
 
-def test_a_break_at_the_end_leaves_nothing_hidden():
+def test_a_break_at_the_end_counts_as_no_break():
+    # Issue #9: a break after the last block hid nothing; the half rule applies instead.
     result = cut(f"<p>one</p><p>two</p>{PAYWALL_BREAK}", preview_blocks=1)
-    assert result.preview == "<p>one</p>\n<p>two</p>"
-    assert result.rest == ""
+    assert result.preview == "<p>one</p>"
+    assert result.rest == "<p>two</p>"
 
 
 def test_a_break_at_the_start_shows_no_body_at_all():
@@ -65,7 +68,10 @@ def test_only_the_first_break_counts():
 
 
 def test_entities_and_attributes_stay_escaped_after_the_round_trip():
-    body = '<p>Fish &amp; chips &lt;script&gt;</p><p><a href="/a?b=1&amp;c=2">x</a></p>'
+    body = (
+        '<p>Fish &amp; chips &lt;script&gt;</p><p><a href="/a?b=1&amp;c=2">x</a></p>'
+        "<p>three</p><p>four</p>"
+    )
     result = cut(body, preview_blocks=3)
     assert "&lt;script&gt;" in result.preview
     assert "<script>" not in result.preview

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from articles.html import PAYWALL_BREAK
 from articles.models import Article, PreviewLink
 from subscriptions.models import ComplimentaryAccess
 from tests.conftest import PASSWORD
@@ -311,6 +312,47 @@ def test_unpublished_articles_are_not_found_by_any_reader_on_the_public_page(arr
     assert PREVIEW_SENTENCE not in html
     assert secret not in html
     assert article.headline not in html
+
+
+# ---------------------------------------------------------------- short and one-block bodies
+
+# One sentence in the only block, or the second of two: past the preview by the half rule.
+SHORT_SECRET = "Ibex receipts show the harbour fund paid the same invoice twice."
+SHORT_BODIES = {
+    "one paragraph": f"<p>{SHORT_SECRET}</p>",
+    "one paragraph with line breaks": f"<p>First line.<br>{SHORT_SECRET}<br>Last line.</p>",
+    "one list": f"<ul><li>First item.</li><li>{SHORT_SECRET}</li></ul>",
+    "heading and paragraph": f"<h2>A heading</h2><p>{SHORT_SECRET}</p>",
+    "three paragraphs": f"<p>Opening.</p><p>{SHORT_SECRET}</p><p>Closing.</p>",
+    "break after the last block": f"<p>Opening.</p><p>{SHORT_SECRET}</p>{PAYWALL_BREAK}",
+}
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "free reader", "subscriber", "canceled subscriber"])
+@pytest.mark.parametrize("shape", SHORT_BODIES)
+@pytest.mark.parametrize("access", [Article.Access.PAID, Article.Access.REGISTERED])
+def test_a_short_or_one_block_body_never_reaches_a_reader_without_access_whole(
+    arrive, access, shape, kind
+):
+    article = make_article(
+        access=access, body=SHORT_BODIES[shape], authors=[make_author()], tags=[make_tag()]
+    )
+    client = arrive(kind)
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert article.headline in html
+    assert (SHORT_SECRET in html) is may_read(kind, access)
+    assert SHORT_SECRET not in head_of(html)
+    assert SHORT_SECRET not in json_ld(html)
+    # Every other surface that lists the article: listed, and never with the hidden sentence.
+    for url in ["/", article.section.get_absolute_url(), "/feed/", "/search/?q=headline"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert article.headline in response.content.decode()
+        assert SHORT_SECRET not in response.content.decode()
+    found = client.get("/search/", {"q": "ibex"})
+    assert found.context["page"].paginator.count == 0
 
 
 # ---------------------------------------------------------------- listings, search, feeds
