@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from newsletters.admin import ConsentEventInline
+
 from .models import User
 
 
@@ -35,6 +37,8 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    # What the member agreed to receive, when and where: UK GDPR asks us to be able to show it.
+    inlines = [ConsentEventInline]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 

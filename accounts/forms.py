@@ -6,6 +6,7 @@ other wrong answer. Wired in through the MFA_FORMS setting.
 """
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.webauthn.forms import (
     AddWebAuthnForm,
     AuthenticateWebAuthnForm,
@@ -13,6 +14,10 @@ from allauth.mfa.webauthn.forms import (
     ReauthenticateWebAuthnForm,
 )
 from django import forms
+
+from newsletters.forms import NewsletterField
+from newsletters.models import Newsletter, Source
+from newsletters.services import subscribe
 
 MALFORMED = "That passkey answer could not be read. Please try again."
 # What fido2 raises when a field is missing or of the wrong type.
@@ -52,3 +57,21 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class SignupForm(AllauthSignupForm):
+    """Sign-up with a box per newsletter offered to new members, none ticked in advance."""
+
+    newsletters = NewsletterField(
+        queryset=Newsletter.objects.offered_at_signup(),
+        required=False,
+        label="Newsletters (optional)",
+        help_text="Tick any you would like by email. You can change this at any time.",
+    )
+
+    def save(self, request):
+        user = super().save(request)
+        chosen = self.cleaned_data.get("newsletters") or []
+        # Consent is recorded with where it was given: UK GDPR asks us to show it later.
+        subscribe(user=user, newsletters=chosen, source=Source.SIGNUP)
+        return user

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from newsletters.models import Newsletter
+
 from .services import CancellationFailed
 from .services import delete_account as delete_account_service
 from .user_agents import describe_user_agent
@@ -44,6 +46,7 @@ def account(request):
         ),
         "has_password": user.has_usable_password(),
         "sign_ins": sign_ins,
+        "newsletters": list(Newsletter.objects.with_subscribed(user)),
         "current_session_key": request.session.session_key,
         # Where the Stripe portal sends the reader back: a plain flag, not a stored message.
         "billing_updated": request.GET.get("billing") == BILLING_UPDATED,

@@ -27,6 +27,7 @@ RESERVED_SECTION_SLUGS = {
     "subscriptions",
     "stripe",
     "account",
+    "newsletters",
     "search",
     "preview",
     "sitemap.xml",

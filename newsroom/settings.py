@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "subscriptions",
+    "newsletters",
     "django_prose_editor",
     "reversion",
 ]
@@ -188,7 +189,7 @@ LOGIN_REDIRECT_URL = "/"
 
 # django-allauth: email is the identity; no usernames anywhere.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -304,6 +305,13 @@ if not STRIPE_SECRET_KEY.startswith("sk_test_standin") and STRIPE_WEBHOOK_SECRET
         "With a real STRIPE_SECRET_KEY, set STRIPE_WEBHOOK_SECRET to your endpoint's signing "
         "secret (Stripe dashboard → Developers → Webhooks); the demo secret is public."
     )
+
+# Newsletters: every newsletter email ends with the publication's postal address (required by
+# CAN-SPAM and expected by every provider), and unsubscribe links stop working after this long.
+PUBLICATION_POSTAL_ADDRESS = env_str(
+    "PUBLICATION_POSTAL_ADDRESS", "The Newsroom, 1 Harbour Street, Port Ellery PE1 1AA"
+)
+NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS", 365)
 
 # The paywall: with no explicit break, the preview is this many blocks of the body.
 PAYWALL_PREVIEW_BLOCKS = env_int("PAYWALL_PREVIEW_BLOCKS", 3)

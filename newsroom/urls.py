@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("", include("subscriptions.urls")),
+    path("newsletters/", include("newsletters.urls")),
     path(
         "sitemap.xml",
         require_safe(sitemap),

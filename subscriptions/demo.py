@@ -20,7 +20,7 @@ CATALOGUE = [
     {
         "key": "newsroom_digital",
         "name": "Digital",
-        "benefits": "Every story on the site\nThe morning briefing by email\nCancel any time",
+        "benefits": "Every story on the site, in full\nCancel any time",
         "monthly": 900,
         "yearly": 9000,
         "order": 1,
@@ -28,8 +28,7 @@ CATALOGUE = [
     {
         "key": "newsroom_supporter",
         "name": "Supporter",
-        "benefits": "Everything in Digital\nQuarterly call with the editors\n"
-        "Your name on our supporters page",
+        "benefits": "Everything in Digital\nA larger share of what our reporting costs",
         "monthly": 1900,
         "yearly": 19000,
         "order": 2,

@@ -114,9 +114,9 @@ def test_another_readers_passkeys_and_sign_ins_never_show(signed_in, editor):
     assert "198.51.100.1" not in html
 
 
-# Session, user, section navigation; authenticators, email addresses, sign-ins (this page);
-# the header's billing state and the billing panel's subscription, comp and customer.
-ACCOUNT_PAGE_QUERIES = 10
+# Session, user, section navigation; authenticators, email addresses, sign-ins, newsletters
+# (this page); the header's billing state and the billing panel's subscription, comp and customer.
+ACCOUNT_PAGE_QUERIES = 11
 
 
 def test_the_account_page_query_count_does_not_grow_with_the_data(
@@ -369,10 +369,11 @@ def test_the_account_page_has_named_buttons_and_ordered_headings(signed_in, read
     add_past_sign_ins(reader, 2)
     html = signed_in.get("/account/?billing=updated").content.decode()
     assert_accessible_basics(html)
-    assert heading_outline(html)[:8] == [
+    assert heading_outline(html)[:9] == [
         (1, "Your account"),
         (2, "Email"),
         (2, "Subscription"),
+        (2, "Newsletters"),
         (2, "Signing in"),
         (3, "Passkeys"),
         (3, "Password"),

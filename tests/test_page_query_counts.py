@@ -24,7 +24,7 @@ def newsroom(request):
     [
         # the navigation sections
         ("/accounts/login/", 1),
-        ("/accounts/signup/", 1),
+        ("/accounts/signup/", 2),  # and the newsletters offered to new members
         ("/accounts/login/code/", 1),
         ("/accounts/password/reset/", 1),
         ("/search/", 1),  # no query yet: the form and the navigation only

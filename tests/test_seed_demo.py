@@ -129,3 +129,21 @@ def test_seed_demo_takes_the_first_n_articles_and_reruns_create_nothing(settings
         Tag.objects.count(),
         get_user_model().objects.count(),
     )
+
+
+def test_seed_demo_creates_the_two_newsletters_and_the_demo_readers_choices(settings, tmp_path):
+    from newsletters.models import Newsletter, NewsletterSubscription
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--articles", "1", stdout=StringIO())
+    call_command("seed_demo", "--articles", "1", stdout=StringIO())
+    assert list(Newsletter.objects.values_list("name", flat=True)) == [
+        "Every story",
+        "The morning briefing",
+    ]
+    rows = NewsletterSubscription.objects.active().order_by("user__email", "newsletter__order")
+    assert [(r.user.email, r.newsletter.name, r.consent_source) for r in rows] == [
+        ("reader@example.com", "Every story", "import"),
+        ("subscriber@example.com", "Every story", "import"),
+        ("subscriber@example.com", "The morning briefing", "import"),
+    ]

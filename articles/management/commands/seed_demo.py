@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw
 
 from articles.html import PAYWALL_BREAK
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
+from devtools import newsletters_demo
 
 DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - published demo credentials, by design
 
@@ -305,6 +306,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._accounts()
             created = self._content(articles)
+            newsletters_demo.seed(subscriber=users["subscriber"], reader=users["reader"])
         self._subscription(users["subscriber"])
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,123 @@
+"""Newsletters, who receives which, and the record of every consent given or withdrawn.
+
+A member receives a newsletter only after ticking its box (at sign-up, on the account page)
+or being imported with consent recorded elsewhere: nothing is pre-ticked (UK GDPR / PECR).
+The subscription row holds the current state, which sending reads; ConsentEvent is the
+append-only history, which a regulator or the member may ask for.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+
+class Source(models.TextChoices):
+    SIGNUP = "signup", "Sign-up form"
+    ACCOUNT = "account", "Account page"
+    IMPORT = "import", "Import"
+    UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link"
+    ONE_CLICK = "one_click", "One-click unsubscribe (mail client)"
+    ADMIN = "admin", "Admin"
+
+
+class NewsletterQuerySet(models.QuerySet):
+    def offered_at_signup(self):
+        return self.filter(default_for_new_members=True)
+
+    def with_subscribed(self, user):
+        """Every newsletter, each with `subscribed`: whether `user` receives it (one query)."""
+        return self.annotate(
+            subscribed=Exists(
+                NewsletterSubscription.objects.active().filter(newsletter=OuterRef("pk"), user=user)
+            )
+        )
+
+
+class Newsletter(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Shown beside its box to readers.")
+    sender_name = models.CharField(
+        max_length=100, help_text="The name readers see in their inbox, e.g. “The Newsroom”."
+    )
+    reply_to = models.EmailField(blank=True, help_text="Where replies go; empty for none.")
+    default_for_new_members = models.BooleanField(
+        "offered to new members",
+        default=True,
+        help_text="Offered on the sign-up form. The box is never ticked for the reader: "
+        "they receive it only if they tick it.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    objects = NewsletterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        permissions = [("send_newsletter", "Can email a published story to a newsletter")]
+
+    def __str__(self):
+        return self.name
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(unsubscribed_at__isnull=True)
+
+
+class NewsletterSubscription(models.Model):
+    """The current state: a member receives a newsletter while `unsubscribed_at` is empty."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsletter_subscriptions"
+    )
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    consented_at = models.DateTimeField()
+    consent_source = models.CharField(max_length=20, choices=Source.choices)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribe_source = models.CharField(max_length=20, choices=Source.choices, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "newsletter"], name="one_subscription_per_member_and_newsletter"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["newsletter", "user"],
+                condition=models.Q(unsubscribed_at__isnull=True),
+                name="newsletter_active_members",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.newsletter}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.unsubscribed_at is None
+
+
+class ConsentEvent(models.Model):
+    """One consent given or withdrawn: who, which newsletter, when and where. Never edited."""
+
+    class Action(models.TextChoices):
+        GIVEN = "given", "Consent given"
+        WITHDRAWN = "withdrawn", "Consent withdrawn"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsletter_consents"
+    )
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_action_display()} for {self.newsletter}"

@@ -1,0 +1,16 @@
+"""Builders for newsletter tests."""
+
+from newsletters.models import Newsletter, Source
+from newsletters.services import subscribe
+
+
+def make_newsletter(**kwargs):
+    kwargs.setdefault("name", "Every story")
+    kwargs.setdefault("description", "Each story as it is published.")
+    kwargs.setdefault("sender_name", "The Newsroom")
+    return Newsletter.objects.create(**kwargs)
+
+
+def subscribed(user, *newsletters, source=Source.IMPORT):
+    subscribe(user=user, newsletters=newsletters, source=source)
+    return user
