@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from subscriptions.entitlements import has_paid_access
+from subscriptions.entitlements import Meter, has_paid_access, spend_metered_read
 
 from .models import Article
 
@@ -14,6 +14,8 @@ class Reason(StrEnum):
     REGISTERED = "registered"
     SUBSCRIBER = "subscriber"
     STAFF = "staff"
+    # One of the registered reader's free stories this month (the metered wall).
+    METERED = "metered"
     # Denials name what the reader needs next; the call to action follows from it.
     SIGN_UP_REQUIRED = "sign_up_required"
     SUBSCRIPTION_REQUIRED = "subscription_required"
@@ -24,27 +26,39 @@ class Reason(StrEnum):
 class AccessDecision:
     full: bool
     reason: Reason
+    # Set when the metered wall was asked: how many free stories are left, or that none are.
+    meter: Meter | None = None
 
     def __bool__(self):
         return self.full
 
 
 def access_for(user, article: Article) -> AccessDecision:
-    """How much of `article` this user may read, and why."""
+    """How much of `article` this user may read, and why.
+
+    For the article page: a reader on the metered wall spends a free story here.
+    """
     return decide(
         article,
         signed_in=user.is_authenticated,
         staff=user.is_staff,
         paid=lambda: has_paid_access(user),
+        metered=lambda: spend_metered_read(user, article),
     )
 
 
 def decide(
-    article: Article, *, signed_in: bool, staff: bool, paid: Callable[[], bool]
+    article: Article,
+    *,
+    signed_in: bool,
+    staff: bool,
+    paid: Callable[[], bool],
+    metered: Callable[[], Meter | None] | None = None,
 ) -> AccessDecision:
     """The rule itself, for a reader described rather than loaded.
 
-    `paid` is asked only when the answer depends on it, so most pages cost no billing query.
+    `paid` is asked only when the answer depends on it, so most pages cost no billing query;
+    `metered` only for a signed-in reader without paid access, since asking it spends a story.
     Staff "view as" previews describe a hypothetical reader through this same rule.
     """
     if article.access == Article.Access.PUBLIC:
@@ -59,4 +73,7 @@ def decide(
         return AccessDecision(True, Reason.REGISTERED)
     if paid():
         return AccessDecision(True, Reason.SUBSCRIBER)
-    return AccessDecision(False, Reason.UPGRADE_REQUIRED)
+    meter = metered() if metered is not None else None
+    if meter is not None and meter.granted:
+        return AccessDecision(True, Reason.METERED, meter)
+    return AccessDecision(False, Reason.UPGRADE_REQUIRED, meter)

@@ -144,6 +144,8 @@ def render_article(request, article, *, access=None, banner=None, noindex=False)
         # Past the preview: only ever computed into the page for a reader who may read it.
         "rest": article.text.rest if access.full else "",
         "show_cta": not access.full,
+        # The same for every anonymous reader: it depends on a setting, not on who asks.
+        "metered_allowance": settings.METERED_FREE_STORIES,
         "json_ld": _json_ld(request, article, access),
         "banner": banner,
         "noindex": noindex,

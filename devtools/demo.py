@@ -116,6 +116,8 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     # localhost, not 127.0.0.1: browsers only offer passkeys on a domain name.
     os.environ.setdefault("SITE_URL", f"http://localhost:{port}")
+    # The demo shows the metered wall: a free reader may read two paid stories a month.
+    os.environ.setdefault("METERED_FREE_STORIES", "2")
     standin = start_standin(port) if uses_standin() else None
     try:
         manage("migrate", "--noinput", "-v", "0")

@@ -323,6 +323,13 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     }
 ]
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12)
+# The metered wall: paid stories a signed-in reader without a subscription may read whole each
+# calendar month, counted on the server. 0 turns it off.
+METERED_FREE_STORIES = env_int("METERED_FREE_STORIES", 0)
+if METERED_FREE_STORIES < 0:
+    raise ImproperlyConfigured(
+        f"METERED_FREE_STORIES must be 0 (off) or more; got {METERED_FREE_STORIES}."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SESSION_COOKIE_SECURE = not DEBUG

@@ -3,14 +3,20 @@
 The access rule lives here and in `SubscriptionQuerySet.granting` (which it uses): active and
 trialing subscriptions grant, past_due grants for SUBSCRIPTION_GRACE_DAYS, complimentary
 access grants until it expires, everything else denies. Staff are decided by the caller.
+
+The metered wall is a second, narrower answer (`spend_metered_read`): a story at a time, for
+the article page only. A metered reader is not a subscriber anywhere else.
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from .models import ComplimentaryAccess, Subscription
+from .models import ComplimentaryAccess, MeteredRead, Subscription
 
 _CACHE_ATTR = "_newsroom_billing_state"
 
@@ -58,3 +64,49 @@ def forget(user) -> None:
 
 def has_paid_access(user) -> bool:
     return billing_state(user).paid
+
+
+@dataclass(frozen=True)
+class Meter:
+    """Where a reader stands on the metered wall this month."""
+
+    allowance: int
+    used: int
+    # Whether this story may be read whole: already read this month, or a free one was left.
+    granted: bool
+
+    @property
+    def left(self) -> int:
+        return max(self.allowance - self.used, 0)
+
+
+def _this_month():
+    return timezone.localdate().replace(day=1)
+
+
+def spend_metered_read(user, article) -> Meter | None:
+    """Let a signed-in reader without paid access read `article` on the metered wall.
+
+    Counted on the server, per reader and calendar month: the first read of a story spends one
+    of METERED_FREE_STORIES, rereading it that month costs nothing, and once they are spent
+    the answer is a meter that does not grant. None when the wall is off.
+    """
+    allowance = settings.METERED_FREE_STORIES
+    if allowance <= 0 or user is None or not user.is_authenticated:
+        return None
+    month = _this_month()
+    this_month = MeteredRead.objects.filter(user=user, month=month)
+    read = set(this_month.values_list("article_id", flat=True))
+    if article.pk in read:
+        return Meter(allowance, len(read), granted=True)
+    if len(read) >= allowance:
+        return Meter(allowance, len(read), granted=False)
+    with transaction.atomic():
+        # Two tabs opened at once must not both spend the last free story: the reader's row
+        # is the lock, and the count is taken again under it.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        used = this_month.count()
+        if used >= allowance:
+            return Meter(allowance, used, granted=False)
+        MeteredRead.objects.create(user=user, article=article, month=month)
+    return Meter(allowance, used + 1, granted=True)

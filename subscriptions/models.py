@@ -215,3 +215,29 @@ class ComplimentaryAccess(models.Model):
     @property
     def is_current(self) -> bool:
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class MeteredRead(models.Model):
+    """A paid story a signed-in reader without a subscription read on the metered wall.
+
+    One row per reader, story and calendar month: rereading costs nothing, and the rows of a
+    month are the count of that month.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="metered_reads"
+    )
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    # The first day of the calendar month (in TIME_ZONE) the read counts against.
+    month = models.DateField()
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "month", "article"], name="one_metered_read_per_story_a_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} read {self.article_id} in {self.month:%B %Y}"
