@@ -380,3 +380,6 @@ class ArticleAdmin(VersionAdmin):
             }
             extra_context["can_share"] = can_change_article(request.user, article)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+from . import gift_admin  # noqa: E402, F401  (registers GiftLinkAdmin)

@@ -30,6 +30,9 @@ RESERVED_SECTION_SLUGS = {
     "newsletters",
     "search",
     "preview",
+    "gift",
+    "gifts",
+    "offer",
     "sitemap.xml",
     "robots.txt",
 }
@@ -357,6 +360,80 @@ class PreviewLink(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class GiftLinkQuerySet(models.QuerySet):
+    def made_by_this_month(self, user, *, now=None):
+        """The subscriber's own links this calendar month: what their quota counts."""
+        start = timezone.localtime(now or timezone.now()).replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+        return self.filter(giver=user, from_publisher=False, created_at__gte=start)
+
+
+class GiftLink(models.Model):
+    """A secret address under which anyone, without an account, reads one article whole.
+
+    Made by a subscriber (within a monthly quota) or by the newsroom in the admin (no quota).
+    Whether it still opens is decided in articles/gifts.py.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="gift_links")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="gift_links",
+    )
+    giver_name = models.CharField(
+        max_length=100, help_text="Named in the banner the reader sees: “… gave you this story”."
+    )
+    from_publisher = models.BooleanField(default=False, editable=False)
+    max_readers = models.PositiveIntegerField(
+        help_text="How many different people may open it; past that it shows the preview."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = GiftLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Gift link to {self.article} from {self.giver_name}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:gift_link", args=[self.token])
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class GiftLinkReader(models.Model):
+    """Someone who opened a gift link: a signed-in reader, or a browser by a random cookie."""
+
+    link = models.ForeignKey(GiftLink, on_delete=models.CASCADE, related_name="readers")
+    reader_key = models.CharField(max_length=64)
+    first_opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "reader_key"], name="one_row_per_gift_reader")
+        ]
+
+    def __str__(self):
+        return self.reader_key
 
 
 class ArticleImage(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, previews, views
+from . import feeds, gift_views, previews, views
 
 app_name = "articles"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("preview/<int:pk>/", previews.staff_preview, name="preview"),
     path("preview/<int:pk>/as/<slug:persona>/", previews.view_as, name="view_as"),
     path("preview/s/<str:token>/", previews.preview_link, name="preview_link"),
+    path("gift/<str:token>/", gift_views.gift_link, name="gift_link"),
+    path("gift/<str:token>/revoke/", gift_views.revoke_gift, name="revoke_gift"),
+    path("gifts/new/<int:pk>/", gift_views.make_gift, name="make_gift"),
     path("<slug:section_slug>/", views.section_detail, name="section"),
     path("<slug:section_slug>/feed/", feeds.LatestArticlesFeed(), name="section_feed"),
     path("<slug:section_slug>/<slug:slug>/", views.article_detail, name="detail"),

@@ -129,7 +129,7 @@ def article_detail(request, section_slug, slug):
     return render_article(request, article)
 
 
-def render_article(request, article, *, access=None, banner=None, noindex=False):
+def render_article(request, article, *, access=None, banner=None, noindex=False, gift=None):
     """Render an article with exactly the text the reader may read.
 
     Shared by the public page and the staff previews, so that they cannot disagree.
@@ -146,12 +146,15 @@ def render_article(request, article, *, access=None, banner=None, noindex=False)
         "show_cta": not access.full,
         # The same for every anonymous reader: it depends on a setting, not on who asks.
         "metered_allowance": settings.METERED_FREE_STORIES,
+        "gift_days": settings.GIFT_LINK_DAYS,
         "json_ld": _json_ld(request, article, access),
         "banner": banner,
         "noindex": noindex,
+        # Opened through a gift link: who gave it, or why it no longer opens.
+        "gift": gift,
         # Staff reading the live page see where the paywall falls and a way to edit; previews
         # show exactly what their reader would, so they get neither.
-        "staff_tools": banner is None and request.user.is_staff,
+        "staff_tools": banner is None and gift is None and request.user.is_staff,
     }
     response = render(request, "articles/article_detail.html", context)
     return _reader_cache_headers(request, response)

@@ -323,6 +323,14 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     }
 ]
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12)
+# Gift links: a subscriber may make this many a calendar month; each opens for this many days
+# and for this many different readers.
+GIFT_LINKS_PER_MONTH = env_int("GIFT_LINKS_PER_MONTH", 10)
+GIFT_LINK_DAYS = env_int("GIFT_LINK_DAYS", 14)
+GIFT_LINK_READERS = env_int("GIFT_LINK_READERS", 25)
+for _name in ("GIFT_LINKS_PER_MONTH", "GIFT_LINK_DAYS", "GIFT_LINK_READERS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more; got {globals()[_name]}.")
 # The metered wall: paid stories a signed-in reader without a subscription may read whole each
 # calendar month, counted on the server. 0 turns it off.
 METERED_FREE_STORIES = env_int("METERED_FREE_STORIES", 0)

@@ -115,8 +115,9 @@ def test_another_readers_passkeys_and_sign_ins_never_show(signed_in, editor):
 
 
 # Session, user, section navigation; authenticators, email addresses, sign-ins, newsletters
-# (this page); the header's billing state and the billing panel's subscription, comp and customer.
-ACCOUNT_PAGE_QUERIES = 11
+# (this page); the header's billing state and the billing panel's subscription, comp and
+# customer; the reader's gift links.
+ACCOUNT_PAGE_QUERIES = 12
 
 
 def test_the_account_page_query_count_does_not_grow_with_the_data(
@@ -327,7 +328,8 @@ def add_ended_subscriptions(user, count):
     ("state", "queries"),
     [
         ("no customer", ACCOUNT_PAGE_QUERIES),
-        ("subscriber", ACCOUNT_PAGE_QUERIES),
+        # One more: the gift links left this month, for a reader who may gift.
+        ("subscriber", ACCOUNT_PAGE_QUERIES + 1),
         # One more: whether an earlier subscription exists, to say "ended".
         ("ended", ACCOUNT_PAGE_QUERIES + 1),
         ("customer, never subscribed", ACCOUNT_PAGE_QUERIES + 1),
@@ -369,10 +371,12 @@ def test_the_account_page_has_named_buttons_and_ordered_headings(signed_in, read
     add_past_sign_ins(reader, 2)
     html = signed_in.get("/account/?billing=updated").content.decode()
     assert_accessible_basics(html)
-    assert heading_outline(html)[:9] == [
+    gifts = [(2, "Gift links")] if state in ("subscriber", "comp") else []
+    assert heading_outline(html)[: 9 + len(gifts)] == [
         (1, "Your account"),
         (2, "Email"),
         (2, "Subscription"),
+        *gifts,
         (2, "Newsletters"),
         (2, "Signing in"),
         (3, "Passkeys"),
