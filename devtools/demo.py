@@ -1,4 +1,4 @@
-"""`make run`: prepare the demo database and serve the site with gunicorn.
+"""`make run`: prepare the demo database and serve the site with gunicorn and one task worker.
 
 Everything here is idempotent, so `make run` can be repeated at will. With no real
 STRIPE_SECRET_KEY, the Stripe stand-in (devtools/stripe_standin) is started first and the
@@ -112,13 +112,32 @@ def stop(process: subprocess.Popen | None) -> None:
         process.kill()
 
 
+def start_worker() -> subprocess.Popen:
+    """One `db_worker` for every queue: emails and other background work (jobs/tasks.py)."""
+    return subprocess.Popen(
+        # No autoreload: its reloader parent would outlive a SIGTERM to the worker.
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
+        cwd=ROOT,
+        # Its own session: Ctrl-C reaches only us, and we stop it with one SIGTERM, which lets
+        # it finish the task in hand (a second signal would cut the task short).
+        start_new_session=True,
+    )
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    # A SIGTERM to `make run` unwinds like Ctrl-C, so every child is stopped on the way out.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     # localhost, not 127.0.0.1: browsers only offer passkeys on a domain name.
     os.environ.setdefault("SITE_URL", f"http://localhost:{port}")
     # The demo shows the metered wall: a free reader may read two paid stories a month.
     os.environ.setdefault("METERED_FREE_STORIES", "2")
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     standin = start_standin(port) if uses_standin() else None
+    worker = server = None
     try:
         manage("migrate", "--noinput", "-v", "0")
         manage("seed_demo")
@@ -129,6 +148,7 @@ def main() -> int:
             print(CARDS.format(base=os.environ["STRIPE_API_BASE"]) + "\n", flush=True)
         else:
             print("Payments go to Stripe itself (STRIPE_SECRET_KEY is set).\n", flush=True)
+        worker = start_worker()
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -146,12 +166,12 @@ def main() -> int:
             ],
             cwd=ROOT,
         )
-        try:
-            return server.wait()
-        except KeyboardInterrupt:
-            server.send_signal(signal.SIGTERM)
-            return server.wait()
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
     finally:
+        stop(server)
+        stop(worker)
         stop(standin)
 
 

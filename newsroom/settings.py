@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "newsletters",
     "django_prose_editor",
     "reversion",
+    # Before django_tasks_db, so its `db_worker` (which recovers dead workers' tasks) wins.
+    "jobs",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +161,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock up front, so the demo's concurrent workers wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    # A file, not memory, so a `db_worker` process started by a test sees the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis via REDIS_URL, so rate limits hold across workers and machines.
@@ -262,6 +267,22 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # gunicorn serves uploaded images in the demo; production puts a web server or CDN in front.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
+# Background work: Django's tasks framework, queued in the site's own database (django-tasks-db)
+# and run by `manage.py db_worker` (see jobs/tasks.py and the README).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        # A task naming any other queue is refused when enqueued, so a typo cannot strand it.
+        "QUEUES": ["default", "email"],
+    }
+}
+# A task still "Running" after this many seconds is taken for one whose worker died, and is
+# run again; keep every task well under it.
+TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 15 * 60)
+TASKS_STALE_CHECK_EVERY = env_int("TASKS_STALE_CHECK_EVERY", 5 * 60)
+# A task abandoned by this many dead workers is failed rather than run yet again.
+TASKS_MAX_RECOVERIES = env_int("TASKS_MAX_RECOVERIES", 3)
 
 # Email: the console in the demo, SMTP in production.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "The Newsroom <newsroom@example.com>")
@@ -376,5 +397,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # stripe-python logs every request at INFO; our own log lines say what matters.
-    "loggers": {"stripe": {"level": "WARNING"}},
+    "loggers": {
+        "stripe": {"level": "WARNING"},
+        # Django's own handler for its loggers in DEBUG would print each line a second time.
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }

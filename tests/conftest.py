@@ -8,6 +8,8 @@ def pytest_configure(config):
 
     # Real password hashing is slow by design, and the suite signs in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # On SQLite the test database is a file here (settings.py), shared with worker processes.
+    (settings.BASE_DIR / "var").mkdir(exist_ok=True)
 
 
 def clear_own_cache_keys():
