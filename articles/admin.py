@@ -4,6 +4,7 @@ The role rules (articles/permissions.py) are enforced here in the querysets, for
 actions, not only in which buttons are shown: a hand-made POST gets no further than a click.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
@@ -19,6 +20,7 @@ from reversion.models import Version
 
 from . import images
 from .forms import ArticleForm, body_field
+from .html import preview_shape
 from .models import (
     Article,
     ArticleAuthor,
@@ -34,6 +36,7 @@ from .permissions import (
     can_edit_any,
     can_publish,
     can_set_access,
+    paid_text_moved_into_preview,
     paywall_break_position,
     visible_articles,
 )
@@ -267,6 +270,40 @@ class ArticleAdmin(VersionAdmin):
             Article.objects.filter(pk=article.pk).update(body=body)
             article.body = body
 
+    # -- what readers without access will see --
+
+    def _warn_about_preview(self, request, article) -> bool:
+        """Say when the preview shows nothing, more than half, or the break hides nothing."""
+        if article.access == Article.Access.PUBLIC:
+            return False
+        shape = preview_shape(article.body, preview_blocks=settings.PAYWALL_PREVIEW_BLOCKS)
+        readers = (
+            "Readers without a subscription"
+            if article.access == Article.Access.PAID
+            else "Readers without an account"
+        )
+        warning = shape.warning(readers)
+        if warning:
+            self.message_user(request, f"“{article}”: {warning}", messages.WARNING)
+        return bool(warning)
+
+    def _back_to_the_form_if_warned(self, request, article, response):
+        # Saved, but the editor should see the warning next to the article, not on the list.
+        if (
+            self._warn_about_preview(request, article)
+            and response.status_code == 302
+            and not {"_continue", "_addanother", "_saveasnew", "_popup"} & set(request.POST)
+        ):
+            return redirect("admin:articles_article_change", article.pk)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._back_to_the_form_if_warned(request, obj, response)
+
+    def response_change(self, request, obj):
+        return self._back_to_the_form_if_warned(request, obj, super().response_change(request, obj))
+
     # -- history (django-reversion): same rules as editing --
 
     def _article_or_404(self, request, object_id):
@@ -296,6 +333,7 @@ class ArticleAdmin(VersionAdmin):
                 old.get("access") != article.access
                 or paywall_break_position(old.get("body", ""))
                 != paywall_break_position(article.body)
+                or paid_text_moved_into_preview(article.body, old.get("body", ""))
             ):
                 raise PermissionDenied("Restoring this version changes its paywall.")
         return super().revision_view(request, object_id, version_id, extra_context)

@@ -5,7 +5,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .html import EDITOR_EXTENSIONS, sanitize_html
 from .models import Article
-from .permissions import paywall_break_position
+from .permissions import paid_text_moved_into_preview, paywall_break_position
 
 SEO_TITLE_HINT = "Up to 70 characters; search results show about 60. Empty uses the headline."
 SEO_DESCRIPTION_HINT = (
@@ -72,6 +72,16 @@ class ArticleForm(forms.ModelForm):
                     "Only an editor places the paywall break. Leave it where it was "
                     "(or ask an editor to move it).",
                     code="paywall_break",
+                )
+            moved = paid_text_moved_into_preview(
+                self.instance.body if self.instance.pk else "", body
+            )
+            if moved:
+                raise forms.ValidationError(
+                    "Text from past the paywall break cannot move into the preview: “%(text)s” "
+                    "is for subscribers. Leave it below the break (or ask an editor).",
+                    code="paid_text_moved",
+                    params={"text": moved if len(moved) <= 80 else moved[:79] + "…"},
                 )
         return body
 

@@ -226,17 +226,19 @@ class PreviewShape:
     total: int
     break_after_last: bool
 
-    @property
-    def warning(self) -> str | None:
-        """Why an editor should look again at this preview, or None when it is sensible."""
+    def warning(self, readers: str) -> str | None:
+        """Why an editor should look again at this preview, or None when it is sensible.
+
+        `readers` names who gets only the preview ("Readers without a subscription").
+        """
         if self.total == 0:
             return None
-        noun = "paragraph" if self.total == 1 else "paragraphs"
-        seen = f"Readers without a subscription will see {self.shown} of {self.total} {noun}"
+        # "paragraphs" even for one, as editors think of the body in paragraphs.
+        seen = f"{readers} will see {self.shown} of {self.total} paragraphs"
         if self.break_after_last:
             return (
-                f"The paywall break is after the last paragraph, so it hides nothing and is "
-                f"ignored. {seen}."
+                "The paywall break is after the last paragraph, so it hides nothing and "
+                f"counts as no break. {seen}."
             )
         if self.shown == 0:
             return f"{seen}: only the headline and standfirst."

@@ -237,8 +237,12 @@ class Article(models.Model):
             ArticleRedirect.objects.update_or_create(
                 section_slug=section_slug, slug=slug, defaults={"article": self}
             )
-        # The new address may have been an old one; it must not redirect away from itself.
-        ArticleRedirect.objects.filter(section_slug=self.section.slug, slug=self.slug).delete()
+        # Back at one of its own old addresses: that one must not redirect away from itself.
+        # Another article's old address is never taken over here (clean() refuses it), so its
+        # permanent redirect is never deleted by someone else's save.
+        ArticleRedirect.objects.filter(
+            section_slug=self.section.slug, slug=self.slug, article=self
+        ).delete()
         # Whoever saves the article (admin, seed, shell), its hero gets its resized copies here,
         # never on a reader's request; unchanged images cost nothing.
         images.refresh_hero_renditions(self)
@@ -250,6 +254,26 @@ class Article(models.Model):
         super().clean()
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+        self._refuse_an_address_that_redirects()
+
+    def _refuse_an_address_that_redirects(self):
+        """Old addresses keep redirecting to their article; no other article may take one."""
+        if not self.slug or self.section_id is None:
+            return
+        section_slug = Section.objects.filter(pk=self.section_id).values_list("slug", flat=True)
+        taken = (
+            ArticleRedirect.objects.filter(section_slug__in=section_slug, slug=self.slug)
+            .exclude(article_id=self.pk)
+            .select_related("article")
+            .first()
+        )
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "slug": f"/{taken.section_slug}/{taken.slug}/ is an old address of "
+                    f"“{taken.article}”, and links to it still lead there. Choose another slug."
+                }
+            )
 
     def _remember_old_url(self):
         self._old_path = None

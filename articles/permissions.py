@@ -4,7 +4,12 @@ Writers create articles and edit their own drafts. Editors (and superusers) edit
 publish, schedule, unpublish, set the access level and place the paywall break.
 """
 
-from .html import split_blocks
+import re
+from html import unescape
+
+from django.conf import settings
+
+from .html import cut, split_blocks
 from .models import Article
 
 
@@ -47,3 +52,38 @@ def paywall_break_position(html: str) -> int | None:
         if block.is_paywall_break or block.contains_paywall_break:
             return index
     return None
+
+
+# Fragments shorter than this ("Yes.", "Third.") are too common to say they were moved.
+_MIN_MOVED_CHARS = 12
+
+
+def _fragments(html: str) -> set[str]:
+    """The sentences of `html`, tags dropped, whitespace collapsed and case folded.
+
+    Block and line-break tags end a fragment too, so list items and lines count on their own.
+    """
+    text = unescape(re.sub(r"<[^>]+>", "\n", html))
+    pieces = re.split(r"\n+|(?<=[.!?])\s+", text)
+    normal = (" ".join(piece.split()).casefold() for piece in pieces)
+    return {piece for piece in normal if len(piece) >= _MIN_MOVED_CHARS}
+
+
+def paid_text_moved_into_preview(old_body: str, new_body: str) -> str | None:
+    """The first piece of text a writer's edit brings from past the editor's break into the
+    preview, or None when the preview holds nothing new from past the break.
+
+    Compared on what the preview contains, not on where the break sits: a writer could keep the
+    break's index and still swap a hidden paragraph above it, or paste a hidden sentence into a
+    preview paragraph. The similarity rule: the edit keeps the editor's paywall when the preview
+    has the same number of blocks (checked by the break's position, see ArticleForm) and no
+    sentence of the old hidden part, unless the old preview had it too, appears in the new
+    preview. Rewording inside the preview (a typo, a better sentence of one's own) passes.
+    Only applies where an editor placed a break; without one the preview is the rule's.
+    """
+    if paywall_break_position(old_body) is None:
+        return None
+    old = cut(old_body, preview_blocks=settings.PAYWALL_PREVIEW_BLOCKS)
+    new = cut(new_body, preview_blocks=settings.PAYWALL_PREVIEW_BLOCKS)
+    moved = (_fragments(old.rest) - _fragments(old.preview)) & _fragments(new.preview)
+    return min(moved, key=new.preview.casefold().find) if moved else None
