@@ -355,6 +355,21 @@ def test_a_short_or_one_block_body_never_reaches_a_reader_without_access_whole(
     assert found.context["page"].paginator.count == 0
 
 
+@pytest.mark.parametrize("shape", SHORT_BODIES)
+def test_a_short_or_one_block_story_as_a_newsletter_email_carries_only_the_preview(shape):
+    from newsletters.emails import render_story
+    from tests.newsletter_helpers import make_newsletter
+
+    article = make_article(body=SHORT_BODIES[shape])
+    newsletter = make_newsletter()
+    email = render_story(article, newsletter=newsletter, full=False, unsubscribe_url="https://x/u")
+    for part in (email.html, email.text):
+        assert article.headline in part
+        assert SHORT_SECRET not in part
+    full = render_story(article, newsletter=newsletter, full=True, unsubscribe_url="https://x/u")
+    assert SHORT_SECRET in full.html
+
+
 # ---------------------------------------------------------------- listings, search, feeds
 
 
