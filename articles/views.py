@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from .access import access_for
+from subscriptions.entitlements import trial_offer_days
+
+from .access import Reason, access_for
 from .models import Article, ArticleAuthor, ArticleRedirect, Author, Section, Tag
 
 HOME_LATEST = 10
@@ -136,6 +138,7 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
     """
     # `is None`, not `or`: a denying AccessDecision is falsy and must be kept as given.
     access = access if access is not None else access_for(request.user, article)
+    paying_cta = access.reason in (Reason.SUBSCRIPTION_REQUIRED, Reason.UPGRADE_REQUIRED)
     context = {
         "article": article,
         "current_section": article.section,
@@ -147,6 +150,8 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
         # The same for every anonymous reader: it depends on a setting, not on who asks.
         "metered_allowance": settings.METERED_FREE_STORIES,
         "gift_days": settings.GIFT_LINK_DAYS,
+        # Asked only under a paywall that sells a subscription: "Start your 7-day free trial".
+        "trial_days": trial_offer_days(request.user) if paying_cta else 0,
         "json_ld": _json_ld(request, article, access),
         "banner": banner,
         "noindex": noindex,

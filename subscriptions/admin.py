@@ -6,11 +6,19 @@ from .models import ComplimentaryAccess, Customer, Plan, ProcessedEvent, Subscri
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "active", "order", "monthly_amount", "yearly_amount", "currency"]
+    list_display = [
+        "name",
+        "active",
+        "order",
+        "trial_days",
+        "monthly_amount",
+        "yearly_amount",
+        "currency",
+    ]
     list_editable = ["active", "order"]
     search_fields = ["name", "monthly_price_id", "yearly_price_id", "stripe_product_id"]
     fieldsets = [
-        (None, {"fields": ["name", "benefits", "active", "order"]}),
+        (None, {"fields": ["name", "benefits", "active", "order", "trial_days"]}),
         (
             "Stripe prices",
             {

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import ComplimentaryAccess, MeteredRead, Subscription
+from .models import ComplimentaryAccess, MeteredRead, Plan, Subscription
 
 _CACHE_ATTR = "_newsroom_billing_state"
 
@@ -110,3 +110,20 @@ def spend_metered_read(user, article) -> Meter | None:
             return Meter(allowance, used, granted=False)
         MeteredRead.objects.create(user=user, article=article, month=month)
     return Meter(allowance, used + 1, granted=True)
+
+
+def may_start_trial(user) -> bool:
+    """One free trial per reader: anyone who has had a subscription (a trial is one) gets none.
+
+    Anonymous readers are offered the trial; it is asked again for the account at checkout.
+    """
+    if user is None or not user.is_authenticated:
+        return True
+    return not Subscription.objects.filter(user=user).exists()
+
+
+def trial_offer_days(user) -> int:
+    """The free trial a call to action may promise this reader: the longest on sale, if any
+    and if they may still have one; else 0."""
+    days = Plan.objects.on_sale().longest_trial()
+    return days if days and may_start_trial(user) else 0

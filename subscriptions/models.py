@@ -7,6 +7,7 @@ can ask in one query, kept true by webhooks, the success page and `stripe_reconc
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,10 @@ from django.utils import timezone
 class PlanQuerySet(models.QuerySet):
     def on_sale(self):
         return self.filter(active=True).exclude(monthly_price_id="", yearly_price_id="")
+
+    def longest_trial(self) -> int:
+        """The most trial days any of these plans offers (0: none), for a call to action."""
+        return self.aggregate(days=models.Max("trial_days"))["days"] or 0
 
 
 class Plan(models.Model):
@@ -33,6 +38,12 @@ class Plan(models.Model):
     currency = models.CharField(max_length=3, default="usd")
     active = models.BooleanField(default=True, help_text="Only active plans are on sale.")
     order = models.PositiveIntegerField(default=0)
+    trial_days = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(730)],
+        help_text="Days of free trial for a reader who has never subscribed (0: none). "
+        "Checkout still takes their card; the first charge comes when the trial ends.",
+    )
 
     objects = PlanQuerySet.as_manager()
 

@@ -19,6 +19,7 @@ from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .entitlements import may_start_trial
 from .models import Customer, PaymentFailureNotice, Plan, Status, Subscription
 from .stripe_client import as_dict, get_client
 from .templatetags.billing import format_money
@@ -207,9 +208,17 @@ def start_checkout(
     return_to: str,
     attempt: str,
 ) -> str:
-    """Create a Checkout Session for `plan` and return the URL to send the reader to."""
+    """Create a Checkout Session for `plan` and return the URL to send the reader to.
+
+    A plan's free trial goes only to a reader who has never subscribed; Checkout still takes
+    their card (payment_method_collection "always"), and Stripe charges when the trial ends.
+    """
     price_id = plan.price_id(interval)
+    trial_days = plan.trial_days if plan.trial_days and may_start_trial(user) else 0
     customer = ensure_customer(user=user)
+    subscription_data = {"metadata": {"user_id": str(user.pk)}}
+    if trial_days:
+        subscription_data["trial_period_days"] = trial_days
     session = get_client().v1.checkout.sessions.create(
         params={
             "mode": "subscription",
@@ -218,13 +227,16 @@ def start_checkout(
             # Our plans decide the price and quantity; nothing from the browser does.
             "line_items": [{"price": price_id, "quantity": 1}],
             "allow_promotion_codes": True,
+            "payment_method_collection": "always",
             "success_url": success_url,
             "cancel_url": cancel_url,
             "metadata": {"user_id": str(user.pk), "return_to": return_to},
-            "subscription_data": {"metadata": {"user_id": str(user.pk)}},
+            "subscription_data": subscription_data,
         },
         # The same form submitted twice (double click, retry) gets the same session.
-        options={"idempotency_key": _idempotency_key("checkout", user.pk, price_id, attempt)},
+        options={
+            "idempotency_key": _idempotency_key("checkout", user.pk, price_id, attempt, trial_days)
+        },
     )
     return session.url
 

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from . import services
-from .entitlements import billing_state, forget
+from .entitlements import billing_state, forget, may_start_trial
 from .models import Plan, Subscription
 from .stripe_client import UNAVAILABLE
 
@@ -81,12 +81,17 @@ def _pricing_context(request, *, next_url: str, error: str = ""):
         subscription = (
             Subscription.objects.live().filter(user=request.user).select_related("plan").first()
         )
+    plans = list(Plan.objects.on_sale())
     return {
-        "plans": Plan.objects.on_sale(),
+        "plans": plans,
         "subscription": subscription,
         # Paid access without a subscription is complimentary; the header asks the same
         # (cached) question, so this costs no query.
         "complimentary": subscription is None and billing_state(request.user).paid,
+        # One trial per reader: a reader who has subscribed before is told so, not offered one.
+        "trial_eligible": subscription is None
+        and any(plan.trial_days for plan in plans)
+        and may_start_trial(request.user),
         "next": next_url,
         "attempt": uuid.uuid4().hex,
         "error": error,
