@@ -121,3 +121,88 @@ class ConsentEvent(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_action_display()} for {self.newsletter}"
+
+
+class Segment(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    FREE = "free", "Free members"
+    PAYING = "paying", "Paying members"
+
+
+class Send(models.Model):
+    """One story emailed to one newsletter's members (a segment of them).
+
+    Its deliveries are made by a task once confirmed; workers then claim them in batches.
+    """
+
+    class State(models.TextChoices):
+        PREPARING = "preparing", "Preparing"
+        SENDING = "sending", "Sending"
+        PAUSED = "paused", "Paused"
+        CANCELLED = "cancelled", "Cancelled"
+        DONE = "done", "Done"
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="sends")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="newsletter_sends"
+    )
+    segment = models.CharField(max_length=10, choices=Segment.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the send screen promised when the editor confirmed, to compare with what happened.
+    planned_full = models.PositiveIntegerField(default=0)
+    planned_preview = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"“{self.article}” to {self.newsletter} ({self.get_segment_display().lower()})"
+
+
+class Delivery(models.Model):
+    """One member's copy of one send. Claimed before the provider is called, so a story is
+    never sent twice: the unique constraint holds across sends of the same newsletter."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        CLAIMED = "claimed", "Claimed by a worker"
+        SENDING = "sending", "Handed to the provider"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        # The worker died between calling the provider and recording its answer: it may or may
+        # not have gone out, so it is never sent again.
+        UNKNOWN = "unknown", "Unknown (worker stopped mid-send)"
+        SKIPPED = "skipped", "Not sent"
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey("articles.Article", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(max_length=254)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # Decided when the batch is claimed, by the access rule at that moment.
+    full = models.BooleanField(null=True)
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "article", "user"], name="one_story_per_member_per_newsletter"
+            )
+        ]
+        indexes = [models.Index(fields=["send", "state"], name="delivery_send_state")]
+
+    def __str__(self):
+        return f"{self.email}: {self.get_state_display()}"

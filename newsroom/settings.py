@@ -333,6 +333,20 @@ PUBLICATION_POSTAL_ADDRESS = env_str(
     "PUBLICATION_POSTAL_ADDRESS", "The Newsroom, 1 Harbour Street, Port Ellery PE1 1AA"
 )
 NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS", 365)
+# Open and click tracking through the provider: off unless the publication turns it on.
+NEWSLETTER_TRACKING = env_bool("NEWSLETTER_TRACKING", False)
+# Members per batch: one claim, one provider call per variant (with anymail's batch sending),
+# one record. Tasks side by side per send, and how long one task sends before handing over.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
+NEWSLETTER_PARALLEL_TASKS = env_int("NEWSLETTER_PARALLEL_TASKS", 2)
+NEWSLETTER_TASK_SECONDS = env_int("NEWSLETTER_TASK_SECONDS", 120)
+# A batch claimed this long ago by a worker that has not finished it is taken for a dead one's.
+NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 600)
+# How the provider writes a per-member merge field in a batch send ("{{%s}}" for Postmark,
+# SendGrid with Anymail's default, Brevo, Resend; "%%recipient.%s%%" for Mailgun). Empty sends
+# one message per member instead.
+NEWSLETTER_MERGE_FIELD = env_str("NEWSLETTER_MERGE_FIELD", "{{%s}}")
+NEWSLETTER_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
 # The paywall: with no explicit break, the preview is this many blocks of the body.
 PAYWALL_PREVIEW_BLOCKS = env_int("PAYWALL_PREVIEW_BLOCKS", 3)

@@ -20,7 +20,8 @@ CATALOGUE = [
     {
         "key": "newsroom_digital",
         "name": "Digital",
-        "benefits": "Every story on the site, in full\nCancel any time",
+        "benefits": "Every story on the site, in full\n"
+        "Whole stories in our newsletters, not just the opening\nCancel any time",
         "monthly": 900,
         "yearly": 9000,
         "order": 1,

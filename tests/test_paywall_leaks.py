@@ -723,3 +723,39 @@ def test_no_page_a_paying_reader_was_served_is_kept_in_the_cache_for_anyone_else
 def test_the_media_folder_lists_nothing(client, path):
     response = client.get(path)
     assert response.status_code == 404
+
+
+# ---------------------------------------------------------------- newsletter emails
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("access", ACCESS_LEVELS)
+def test_a_newsletter_carries_text_past_the_preview_only_to_members_who_may_read_it(
+    arrive, access, shape, editor
+):
+    from newsletters.models import Source
+    from newsletters.sending import start_send
+    from newsletters.services import subscribe
+    from tests.newsletter_helpers import make_newsletter
+
+    newsletter = make_newsletter()
+    kinds = [kind for kind in READERS if READERS[kind] is not None]
+    for kind in kinds:
+        arrive(kind)
+    for user in type(editor).objects.exclude(pk=editor.pk):
+        subscribe(user=user, newsletters=[newsletter], source=Source.IMPORT)
+    article, secret = story(access=access, shape=shape)
+    mail.outbox.clear()
+    start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    # Unverified and inactive members get nothing at all.
+    receiving = [kind for kind in kinds if kind in SIGNED_IN]
+    assert sorted(by_address) == sorted(f"{k.replace(' ', '-')}@example.com" for k in receiving)
+    for kind in receiving:
+        message = by_address[f"{kind.replace(' ', '-')}@example.com"]
+        html = message.alternatives[0].content
+        for part in (message.body, html):
+            assert PREVIEW_SENTENCE in part
+            for passage in passages(secret):
+                assert (passage in part) is may_read(kind, access), (kind, passage)
