@@ -14,3 +14,14 @@ def make_newsletter(**kwargs):
 def subscribed(user, *newsletters, source=Source.IMPORT):
     subscribe(user=user, newsletters=newsletters, source=source)
     return user
+
+
+def send_and_deliver(**kwargs):
+    """Confirm a send, then run the queue as the workers would until it is delivered."""
+    from newsletters.sending import start_send
+    from tests.task_helpers import run_queued_tasks
+
+    send = start_send(**kwargs)
+    run_queued_tasks()
+    send.refresh_from_db()
+    return send

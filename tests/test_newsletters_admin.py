@@ -9,8 +9,9 @@ from articles.models import Article
 from newsletters.models import Delivery, Send
 from tests.editorial_helpers import change_url
 from tests.factories import SECRET_SENTENCE, make_article
-from tests.newsletter_helpers import make_newsletter, subscribed
+from tests.newsletter_helpers import make_newsletter, send_and_deliver, subscribed
 from tests.stripe_helpers import store_subscription
+from tests.task_helpers import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,8 @@ def test_confirming_sends_and_the_send_page_shows_the_progress(desk, crowd, news
     )
     send = Send.objects.get()
     assert response.status_code == 302
+    assert mail.outbox == []  # the request only queued it; the workers send
+    run_queued_tasks()
     assert response["Location"] == f"/admin/newsletters/send/{send.pk}/change/"
     assert len(mail.outbox) == 5
     page = desk.get(response["Location"])
@@ -186,6 +189,7 @@ def test_pause_resume_and_cancel_from_the_send_page(desk, crowd, newsletter, mon
     send = sending.start_send(
         article=make_article(), newsletter=newsletter, segment="everyone", by=None
     )
+    run_queued_tasks()
     monkeypatch.undo()
     control = f"/admin/newsletters/send/{send.pk}/control/"
     page = desk.get(f"/admin/newsletters/send/{send.pk}/change/").content.decode()
@@ -193,6 +197,7 @@ def test_pause_resume_and_cancel_from_the_send_page(desk, crowd, newsletter, mon
     assert "Paused" in desk.post(control, {"action": "pause"}, follow=True).content.decode()
     assert mail.outbox == []
     desk.post(control, {"action": "resume"})
+    run_queued_tasks()
     assert len(mail.outbox) == 5
     response = desk.post(control, {"action": "cancel"}, follow=True)
     assert "That cannot be done to this send now" in response.content.decode()
@@ -201,9 +206,8 @@ def test_pause_resume_and_cancel_from_the_send_page(desk, crowd, newsletter, mon
 
 
 def test_writers_cannot_steer_a_send(client, writer, crowd, newsletter):
-    from newsletters import sending
 
-    send = sending.start_send(
+    send = send_and_deliver(
         article=make_article(), newsletter=newsletter, segment="everyone", by=None
     )
     client.force_login(writer)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from newsletters import delivery, sending
 from newsletters.models import Delivery, Send
 from tests.factories import make_article
-from tests.newsletter_helpers import make_newsletter, subscribed
+from tests.newsletter_helpers import make_newsletter, send_and_deliver, subscribed
 from tests.stripe_helpers import store_subscription
+from tests.task_helpers import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def prepared(newsletter, article, editor, monkeypatch):
     """A send with its deliveries made, and no worker started yet."""
     monkeypatch.setattr(sending, "start_workers", lambda send_id: None)
     send = sending.start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    run_queued_tasks()
     send.refresh_from_db()
     assert send.state == Send.State.SENDING
     monkeypatch.undo()
@@ -68,6 +70,7 @@ def test_a_killed_worker_leaves_claimed_rows_resumed_and_handed_over_rows_unknow
     in_doubt = sorted(Delivery.objects.filter(claim=second).values_list("email", flat=True))
 
     delivery.deliver_send.enqueue(send.pk)
+    run_queued_tasks()
 
     send.refresh_from_db()
     assert send.state == Send.State.DONE
@@ -84,6 +87,7 @@ def test_a_batch_claimed_by_a_live_worker_is_left_alone(members, newsletter, edi
     send = prepared(newsletter, make_article(), editor, monkeypatch)
     held = delivery.claim(send.pk)  # fresh: its worker is still busy with it
     delivery.deliver_send.enqueue(send.pk)
+    run_queued_tasks()
     assert len(mail.outbox) == 0
     assert Delivery.objects.filter(claim=held, state=Delivery.State.CLAIMED).count() == 4
     send.refresh_from_db()
@@ -106,7 +110,7 @@ def test_the_provider_going_silent_mid_batch_marks_the_rest_unknown_and_sends_on
         return real(self, messages)
 
     monkeypatch.setattr(backend, "send_messages", flaky)
-    send = sending.start_send(
+    send = send_and_deliver(
         article=make_article(), newsletter=newsletter, segment="everyone", by=editor
     )
     counts = delivery.progress(send)
@@ -133,7 +137,7 @@ def test_a_refusal_by_the_provider_is_a_failure_with_its_reason(
         return real(self, messages)
 
     monkeypatch.setattr(backend, "send_messages", refuse_one)
-    send = sending.start_send(
+    send = send_and_deliver(
         article=make_article(), newsletter=newsletter, segment="everyone", by=editor
     )
     failed = Delivery.objects.get(send=send, state=Delivery.State.FAILED)
@@ -146,8 +150,10 @@ def test_a_paused_send_sends_nothing_until_resumed(members, newsletter, editor, 
     send = prepared(newsletter, make_article(), editor, monkeypatch)
     assert sending.pause(send)
     delivery.deliver_send.enqueue(send.pk)
+    run_queued_tasks()
     assert mail.outbox == []
     assert sending.resume(send)
+    run_queued_tasks()
     assert len(mail.outbox) == 5
     send.refresh_from_db()
     assert send.state == Send.State.DONE
@@ -160,6 +166,7 @@ def test_a_cancelled_send_sends_nothing_more_and_says_how_many_were_left_out(
     send = prepared(newsletter, make_article(), editor, monkeypatch)
     assert sending.cancel(send) == 5
     delivery.deliver_send.enqueue(send.pk)
+    run_queued_tasks()
     assert mail.outbox == []
     assert not sending.resume(send)
     assert sending.cancel(send) is None

@@ -13,7 +13,7 @@ from newsletters.models import Delivery, Send
 from newsletters.sending import NotSendable, plan, start_send
 from subscriptions.models import ComplimentaryAccess
 from tests.factories import PREVIEW_SENTENCE, SECRET_SENTENCE, make_article
-from tests.newsletter_helpers import make_newsletter, subscribed
+from tests.newsletter_helpers import make_newsletter, send_and_deliver, subscribed
 from tests.stripe_helpers import store_subscription
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_a_sentence_past_the_break_reaches_every_paying_member_and_no_free_one(
 ):
     paying, free = crowd
     article = make_article(access=Article.Access.PAID)
-    send = start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send = send_and_deliver(article=article, newsletter=newsletter, segment="everyone", by=editor)
     send.refresh_from_db()
     assert send.state == Send.State.DONE
     assert len(mail.outbox) == 8
@@ -98,7 +98,7 @@ def test_access_is_decided_when_the_batch_is_sent_not_when_the_send_was_planned(
     paying[0].subscriptions.update(status="canceled")
     ComplimentaryAccess.objects.create(user=free[0], reason="Press")
     assert planned == sending.Plan(3, 5)
-    start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send_and_deliver(article=article, newsletter=newsletter, segment="everyone", by=editor)
     assert SECRET_SENTENCE not in emails_to(paying[0].email)[0].body
     assert SECRET_SENTENCE in emails_to(free[0].email)[0].body
 
@@ -117,7 +117,7 @@ def test_comps_trials_and_the_past_due_grace_follow_the_entitlement_rule(
         store_subscription(user, status=status, **({"past_due_since": since} if since else {}))
     comp = member(django_user_model, "comp@example.com", newsletter)
     ComplimentaryAccess.objects.create(user=comp, reason="Press")
-    start_send(article=make_article(), newsletter=newsletter, segment="everyone", by=editor)
+    send_and_deliver(article=make_article(), newsletter=newsletter, segment="everyone", by=editor)
     for name, (_, _, full) in people.items():
         assert (SECRET_SENTENCE in emails_to(f"{name}@example.com")[0].body) is full
     assert SECRET_SENTENCE in emails_to("comp@example.com")[0].body
@@ -127,7 +127,7 @@ def test_each_email_has_its_members_own_unsubscribe_link_and_one_click_headers(
     crowd, newsletter, editor, client
 ):
     paying, free = crowd
-    start_send(article=make_article(), newsletter=newsletter, segment="free", by=editor)
+    send_and_deliver(article=make_article(), newsletter=newsletter, segment="free", by=editor)
     assert len(mail.outbox) == 5
     (message,) = emails_to(free[0].email)
     link = message.extra_headers["List-Unsubscribe"].strip("<>")
@@ -143,13 +143,13 @@ def test_a_story_is_never_sent_twice_to_a_member_of_the_same_newsletter(
     crowd, newsletter, editor, django_user_model
 ):
     article = make_article()
-    start_send(article=article, newsletter=newsletter, segment="paying", by=editor)
+    send_and_deliver(article=article, newsletter=newsletter, segment="paying", by=editor)
     assert len(mail.outbox) == 3
     late = member(django_user_model, "late@example.com", newsletter)
     assert plan(article=article, newsletter=newsletter, segment="everyone") == sending.Plan(
         0, 6, already=3
     )
-    start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send_and_deliver(article=article, newsletter=newsletter, segment="everyone", by=editor)
     assert len(mail.outbox) == 9
     assert len(emails_to(late.email)) == 1
     assert all(len(emails_to(u.email)) == 1 for u in crowd[0])
@@ -188,7 +188,9 @@ def test_an_invalid_address_is_skipped_with_a_reason_and_the_rest_are_sent(
     broken = member(django_user_model, "fine@example.com", newsletter)
     django_user_model.objects.filter(pk=broken.pk).update(email="not an address")
     EmailAddress.objects.filter(user=broken).update(email="not an address")
-    send = start_send(article=make_article(), newsletter=newsletter, segment="everyone", by=editor)
+    send = send_and_deliver(
+        article=make_article(), newsletter=newsletter, segment="everyone", by=editor
+    )
     skipped = Delivery.objects.get(send=send, user=broken)
     assert skipped.state == "skipped" and "Not a valid email address" in skipped.error
     assert len(mail.outbox) == 8
@@ -207,7 +209,9 @@ def test_a_member_who_unsubscribes_after_the_send_was_prepared_is_skipped(
         return real_claim(send_id)
 
     monkeypatch.setattr(delivery, "claim", unsubscribe_first)
-    send = start_send(article=make_article(), newsletter=newsletter, segment="everyone", by=editor)
+    send = send_and_deliver(
+        article=make_article(), newsletter=newsletter, segment="everyone", by=editor
+    )
     assert emails_to(free[0].email) == []
     row = Delivery.objects.get(send=send, user=free[0])
     assert row.state == "skipped" and "unsubscribed" in row.error

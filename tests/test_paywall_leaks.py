@@ -737,6 +737,7 @@ def test_a_newsletter_carries_text_past_the_preview_only_to_members_who_may_read
     from newsletters.sending import start_send
     from newsletters.services import subscribe
     from tests.newsletter_helpers import make_newsletter
+    from tests.task_helpers import run_queued_tasks
 
     newsletter = make_newsletter()
     kinds = [kind for kind in READERS if READERS[kind] is not None]
@@ -747,6 +748,7 @@ def test_a_newsletter_carries_text_past_the_preview_only_to_members_who_may_read
     article, secret = story(access=access, shape=shape)
     mail.outbox.clear()
     start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    run_queued_tasks()
 
     by_address = {message.to[0]: message for message in mail.outbox}
     # Unverified and inactive members get nothing at all.

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import STORY_HEADLINE, page_text, sign_in_as, visit
 from tests.factories import PREVIEW_SENTENCE, SECRET_SENTENCE
+from tests.task_helpers import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +52,9 @@ def test_an_editor_sends_a_paid_story_and_each_member_gets_their_share(
     screenshot(page, "newsletter", "1-send-screen")
     page.get_by_role("button", name="Send to 2 members now").click()
     expect(page.get_by_text("Sending to 2 members.")).to_be_visible()
+    expect(page.locator(".count-sent")).to_have_text("0")  # queued: the workers send it
+    run_queued_tasks()
+    page.reload()
     expect(page.locator(".count-sent")).to_have_text("2")
     screenshot(page, "newsletter", "2-progress")
 
