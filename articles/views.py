@@ -162,6 +162,11 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
         "staff_tools": banner is None and gift is None and request.user.is_staff,
     }
     response = render(request, "articles/article_detail.html", context)
+    if article.access != Article.Access.PUBLIC:
+        # Search caches and archive services must not keep a copy a reader with access was
+        # served (the template says the same in a robots meta tag). Previews replace this with
+        # their stricter "noindex, nofollow".
+        response["X-Robots-Tag"] = "noarchive"
     return _reader_cache_headers(request, response)
 
 

@@ -4,6 +4,8 @@ from urllib.parse import unquote_plus
 
 from django.http import HttpResponseBadRequest
 from django.middleware import csp
+from django.utils.cache import patch_cache_control
+from django.utils.functional import empty
 
 NUL = "\x00"
 
@@ -64,3 +66,68 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
         if match is not None and "admin" in match.namespaces:
             response._csp_config = {}
         return super().process_response(request, response)
+
+
+# Pages that show an account: its emails, sign-in history, passkeys and billing.
+ACCOUNT_PATH_PREFIXES = ("/account/", "/accounts/")
+
+
+class PrivateResponsesMiddleware:
+    """No shared cache keeps a response that belongs to one person.
+
+    Views mark reader pages `public` for anonymous visitors (one page for all of them). That
+    stops being true when a response carries a flash message ("You have signed out.") or sets
+    a cookie: both are that visitor's. Pages shaped by an account are `private` whatever the
+    view said, and the account pages, which list emails, sessions and billing, are not stored
+    at all. Sits above the session and messages middleware, so it sees the cookies they set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(ACCOUNT_PATH_PREFIXES):
+            _make_private(response, no_store=True)
+        elif response.cookies or _carries_messages(request) or _signed_in(request):
+            _make_private(response)
+        return response
+
+
+def _signed_in(request) -> bool:
+    """A signed-in reader whose account the view looked at (so the page may be shaped by it).
+
+    A view that never asked who is reading (a feed, the sitemap) costs no session query here.
+    """
+    user = request.__dict__.get("user")
+    if user is None or getattr(user, "_wrapped", empty) is empty:
+        return False
+    return bool(user.is_authenticated)
+
+
+def _carries_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return False
+    # Shown on this page (`used`) or waiting for the next one (queued).
+    return bool(storage._queued_messages) or (
+        storage.used and bool(getattr(storage, "_loaded_data", None))
+    )
+
+
+def _make_private(response, *, no_store=False):
+    directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    if "no-store" in directives and "private" in directives:
+        return
+    if "private" not in directives or "public" in directives:
+        # Drop what allowed a shared cache to keep it; a private page is revalidated.
+        parts = [
+            part.strip()
+            for part in response.get("Cache-Control", "").split(",")
+            if part.strip()
+            and part.strip().lower().split("=")[0] not in {"public", "s-maxage", "max-age"}
+        ]
+        response["Cache-Control"] = ", ".join(parts)
+        patch_cache_control(response, private=True, no_cache=True)
+    if no_store:
+        patch_cache_control(response, no_store=True)

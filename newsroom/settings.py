@@ -120,6 +120,8 @@ MIDDLEWARE = [
     # Before anything reads the session cookie or resolves a path into a query.
     "newsroom.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions and messages: it sees the cookies and messages they add to a response.
+    "newsroom.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
