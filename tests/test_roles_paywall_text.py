@@ -81,3 +81,23 @@ def test_an_editor_may_move_text_above_the_break(client, desk_editor, draft):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.body == body
+
+
+def test_a_writer_cannot_restore_a_version_with_paid_text_above_the_break(client, writer, draft):
+    import reversion
+    from reversion.models import Version
+
+    # An earlier arrangement had the hidden paragraph above the break; an editor moved it down.
+    with reversion.create_revision():
+        draft.body = f"{INTRO}{HIDDEN}{PAYWALL_BREAK}{SECOND}{TAIL}"
+        draft.save()
+    with reversion.create_revision():
+        draft.body = BODY
+        draft.save()
+    earlier = Version.objects.get_for_object(draft).last()
+    client.force_login(writer)
+    url = f"/admin/articles/article/{draft.pk}/history/{earlier.pk}/"
+    response = client.post(url, article_post(draft, editor=False, body=earlier.field_dict["body"]))
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.body == BODY
