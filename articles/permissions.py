@@ -58,15 +58,15 @@ def paywall_break_position(html: str) -> int | None:
 _MIN_MOVED_CHARS = 12
 
 
-def _fragments(html: str) -> set[str]:
-    """The sentences of `html`, tags dropped, whitespace collapsed and case folded.
+def _fragments(html: str) -> dict[str, str]:
+    """The sentences of `html`, keyed by their text with tags dropped, whitespace collapsed and
+    case folded (the value keeps the writer's spelling, for the message).
 
     Block and line-break tags end a fragment too, so list items and lines count on their own.
     """
     text = unescape(re.sub(r"<[^>]+>", "\n", html))
-    pieces = re.split(r"\n+|(?<=[.!?])\s+", text)
-    normal = (" ".join(piece.split()).casefold() for piece in pieces)
-    return {piece for piece in normal if len(piece) >= _MIN_MOVED_CHARS}
+    pieces = (" ".join(piece.split()) for piece in re.split(r"\n+|(?<=[.!?])\s+", text))
+    return {piece.casefold(): piece for piece in pieces if len(piece) >= _MIN_MOVED_CHARS}
 
 
 def paid_text_moved_into_preview(old_body: str, new_body: str) -> str | None:
@@ -85,5 +85,7 @@ def paid_text_moved_into_preview(old_body: str, new_body: str) -> str | None:
         return None
     old = cut(old_body, preview_blocks=settings.PAYWALL_PREVIEW_BLOCKS)
     new = cut(new_body, preview_blocks=settings.PAYWALL_PREVIEW_BLOCKS)
-    moved = (_fragments(old.rest) - _fragments(old.preview)) & _fragments(new.preview)
-    return min(moved, key=new.preview.casefold().find) if moved else None
+    new_preview = _fragments(new.preview)
+    moved = (_fragments(old.rest).keys() - _fragments(old.preview).keys()) & new_preview.keys()
+    # In the order the new preview has them, so the message names the first one.
+    return next((text for key, text in new_preview.items() if key in moved), None)
