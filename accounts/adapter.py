@@ -1,8 +1,17 @@
-"""allauth adapters: the site's own name in emails and in the passkey dialog, fewer banners."""
+"""allauth adapters: the site's own name in emails and in the passkey dialog, fewer banners,
+and refusals and emails that do not give away whether an address has an account."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import is_login_rate_limited
+from allauth.account.internal.flows.password_reset import get_reset_password_url
+from allauth.account.models import Login
+from allauth.account.utils import get_next_redirect_url
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django import forms
 from django.conf import settings
+from django.urls import reverse
+from django.utils.http import urlencode
 
 # Banners that repeat what the page already says: the code page names the address the code
 # went to, and a reader who signs in sees it in the header and the article they return to.
@@ -10,6 +19,11 @@ QUIET_MESSAGES = {
     "account/messages/email_confirmation_sent.txt",
     "account/messages/logged_in.txt",
 }
+
+CODE_RECENTLY_SENT = (
+    "Your email address is not confirmed yet. We sent a code to it moments ago: type it on "
+    "the page that asked for it, or sign in again in a few seconds for a new one."
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,6 +37,34 @@ class AccountAdapter(DefaultAccountAdapter):
         # rather than from the request host that allauth would otherwise use as the name.
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         super().send_mail(template_prefix, email, context)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # Sent, during the sign-up request, instead of the code a new address gets. Its
+        # sign-in link carries the sign-up's `next` (the chosen plan, then the article), so
+        # the owner of the address carries on where they were.
+        sign_in_url = f"{settings.SITE_URL}{reverse('account_login')}"
+        next_url = get_next_redirect_url(allauth_context.request)
+        if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+            sign_in_url += "?" + urlencode({"next": next_url})
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "sign_in_url": sign_in_url,
+                "password_reset_url": get_reset_password_url(allauth_context.request),
+            },
+        )
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        # The password was right but the address is unconfirmed, and a code went to it less
+        # than ACCOUNT_RATE_LIMITS["confirm_email"] ago, so no new one may be sent yet.
+        # allauth would call that "Too many failed login attempts"; say what it is.
+        if user is not None and is_login_rate_limited(
+            request, Login(user=user, email=credentials.get("email"))
+        ):
+            raise forms.ValidationError(CODE_RECENTLY_SENT, code="code_recently_sent")
+        return user
 
 
 class MFAAdapter(DefaultMFAAdapter):

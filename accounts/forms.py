@@ -14,6 +14,7 @@ from allauth.mfa.webauthn.forms import (
     ReauthenticateWebAuthnForm,
 )
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from newsletters.forms import NewsletterField
 from newsletters.models import Newsletter, Source
@@ -75,3 +76,11 @@ class SignupForm(AllauthSignupForm):
         # Consent is recorded with where it was given: UK GDPR asks us to show it later.
         subscribe(user=user, newsletters=chosen, source=Source.SIGNUP)
         return user
+
+    def try_save(self, request):
+        # A new address costs a password hash (the new user's) and an email (the code). A
+        # known one gets an email too ("you already have an account"), and here the same
+        # hash, thrown away, so the time taken does not tell which kind of address it was.
+        if self.account_already_exists and self.cleaned_data.get("password1"):
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)

@@ -1,8 +1,10 @@
 import logging
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress, Login
 from allauth.account.utils import get_next_redirect_url, passthrough_next_redirect_url
+from allauth.account.views import LoginView as AllauthLoginView
 from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.internal import flows as webauthn_flows
 from allauth.mfa.webauthn.views import LoginWebAuthnView
@@ -101,3 +103,21 @@ class PasskeyLoginView(LoginWebAuthnView):
 
 
 passkey_login = PasskeyLoginView.as_view()
+
+
+class LoginView(AllauthLoginView):
+    """allauth's sign-in page, where a half-finished sign-in never takes over.
+
+    allauth sends anyone with a pending stage (say, a code asked for a mistyped address)
+    from the sign-in page to that stage's page, even when they post a correct password. Here
+    the page is always shown, and a password sign-in drops the pending one and signs in
+    with what was typed, as allauth's own sign-up page does.
+    """
+
+    def _redirect_to_pending_stage(self, request, stage) -> None:
+        # Returning no redirect makes allauth show this page.
+        if request.method == "POST":
+            clear_login(request)
+
+
+login = LoginView.as_view()

@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from accounts import views as accounts_views
 from articles.sitemaps import ArticleSitemap, SectionSitemap
 
 
@@ -31,6 +32,8 @@ def favicon(request):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before allauth's own, which it replaces (accounts/views.py says why).
+    path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("", include("subscriptions.urls")),

@@ -4,8 +4,12 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.test import Client
+from django.utils.html import escape
+from django.utils.http import urlencode
 
 from tests.conftest import clear_own_cache_keys
 from tests.factories import SECRET_SENTENCE, make_article
@@ -93,7 +97,8 @@ def test_the_code_email_has_plain_text_and_html_with_the_site_name_and_a_large_c
     message = mail.outbox[0]
     code = code_from(message)
     assert message.to == ["new.reader@example.com"]
-    assert message.subject == f"The Newsroom: Your confirmation code is {code}"
+    assert message.subject == "The Newsroom: Your confirmation code"
+    assert code not in message.subject
     assert "The Newsroom" in message.body
     assert "example.com!" not in message.body  # not django.contrib.sites' demo name
     html, mimetype = message.alternatives[0]
@@ -158,3 +163,86 @@ def test_signing_up_shows_no_banner_that_repeats_the_code_page(client):
     assert "Confirmation e-mail sent" not in html
     assert "Confirmation email sent" not in html
     assert "<title>Confirm your email · " in html
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The suite's fast hasher, counting how often a password is hashed."""
+
+    calls = 0
+
+    def encode(self, password, salt):
+        type(self).calls += 1
+        return super().encode(password, salt)
+
+
+def _work_done(client, email, next_url):
+    CountingHasher.calls = 0
+    before = len(mail.outbox)
+    response = sign_up(client, email, next_url=next_url)
+    return response.status_code, CountingHasher.calls, len(mail.outbox) - before
+
+
+def test_signing_up_with_a_known_or_a_new_email_does_the_same_work(client, reader, settings):
+    # Timing must not tell whether an address has an account: both paths hash the password
+    # once and send one email during the request.
+    settings.PASSWORD_HASHERS = ["tests.test_accounts_signup.CountingHasher"]
+    here = make_article(access="registered").get_absolute_url()
+
+    known = _work_done(client, reader.email, here)
+    client.logout()
+    new = _work_done(client, "stranger@example.com", here)
+
+    assert known == new == (302, 1, 1)
+    assert mail.outbox[0].to == [reader.email]
+    assert mail.outbox[1].to == ["stranger@example.com"]
+
+
+def test_the_already_have_an_account_email_leads_back_to_the_plan_and_the_article(
+    client, reader, password
+):
+    # Sign-up carries `next` (here the plan the reader chose, then the article): the email
+    # to the owner of a known address must keep it, so signing in resumes the same journey.
+    here = make_article(access="registered").get_absolute_url()
+    resume = f"/subscribe/continue/?choice=signed-choice&next={here}"
+    response = sign_up(client, reader.email, next_url=resume)
+    assert response.status_code == 302
+    assert "We have sent a code to" in client.get(response["Location"]).content.decode()
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "The Newsroom: You already have an account"
+    sign_in_url = "http://localhost:8000/accounts/login/?" + urlencode({"next": resume})
+    assert sign_in_url in message.body
+    html = message.alternatives[0][0]
+    assert f'href="{escape(sign_in_url)}"' in html
+    for text in (message.body, html):
+        assert "already has a The Newsroom account" in text
+        assert "create a The Newsroom account" not in text
+
+    client.logout()
+    signed_in = client.post(
+        "/accounts/login/", {"login": reader.email, "password": password, "next": resume}
+    )
+    assert signed_in["Location"] == resume
+
+
+def test_the_already_have_an_account_email_drops_an_off_site_next(client, reader):
+    sign_up(client, reader.email, next_url="https://evil.example/")
+    body = mail.outbox[0].body
+    assert "Sign in here: http://localhost:8000/accounts/login/\n" in body
+    assert "evil.example" not in body + mail.outbox[0].alternatives[0][0]
+
+
+def test_no_code_email_carries_the_code_in_its_subject(client, reader):
+    # Subjects show on lock screens and in notification previews; codes stay in the body.
+    sign_up(client, "new.reader@example.com")
+    Client().post("/accounts/login/code/", {"email": reader.email})
+    Client().post("/accounts/password/reset/", {"email": reader.email})
+    subjects = {m.subject: code_from(m) for m in mail.outbox}
+    assert set(subjects) == {
+        "The Newsroom: Your confirmation code",
+        "The Newsroom: Your sign-in code",
+        "The Newsroom: Your password reset code",
+    }
+    for subject, code in subjects.items():
+        assert code not in subject
