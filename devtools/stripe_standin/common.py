@@ -37,6 +37,10 @@ COLLECTIONS = (
     "invoices",
     "portal_sessions",
     "events",
+    "payment_intents",
+    "charges",
+    "invoice_payments",
+    "refunds",
 )
 
 # id prefix -> collection, used by ``expand``.
@@ -49,6 +53,10 @@ PREFIXES = (
     ("in_", "invoices"),
     ("bps_", "portal_sessions"),
     ("evt_", "events"),
+    ("pi_", "payment_intents"),
+    ("ch_", "charges"),
+    ("inpay_", "invoice_payments"),
+    ("re_", "refunds"),
 )
 
 OBJECT_NAMES = {
@@ -60,6 +68,10 @@ OBJECT_NAMES = {
     "invoices": "invoice",
     "portal_sessions": "billing portal session",
     "events": "event",
+    "payment_intents": "payment_intent",
+    "charges": "charge",
+    "invoice_payments": "invoice payment",
+    "refunds": "refund",
 }
 
 

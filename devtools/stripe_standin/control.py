@@ -43,6 +43,16 @@ def handle(handler: Handler, path: str, query: str) -> None:
         )
     elif path == "/_standin/deliveries" and method == "GET":
         handler.send_json(200, {"object": "list", "data": standin.dispatcher.deliveries()})
+    elif path == "/_standin/hold" and method == "POST":
+        # Answer the next `method` request to a path matching `path` (a regular expression)
+        # `seconds` late, with what the stand-in had when it arrived.
+        try:
+            hold_method = str(params.get("method") or "GET")
+            seconds = min(number(params.get("seconds", 1), "seconds"), 60)
+            standin.hold_answer(hold_method, str(params.get("path") or ""), seconds=seconds)
+        except re.error:
+            raise StripeError("Invalid regular expression.", param="path") from None
+        handler.send_json(200, {"method": hold_method.upper(), "seconds": seconds})
     elif path == "/_standin/reset" and method == "POST":
         standin.reset()
         handler.send_json(200, {"ok": True})

@@ -33,6 +33,7 @@ from .resources import (
     customers,
     events,
     invoices,
+    payments,
     portal,
     prices,
     products,
@@ -47,7 +48,17 @@ MAX_BODY = 1024 * 1024
 
 # ---------------------------------------------------------------------- routing
 # One route table per resource; each module under resources/ lists its own ROUTES.
-RESOURCE_MODULES = (customers, products, prices, checkout, subscriptions, invoices, portal, events)
+RESOURCE_MODULES = (
+    customers,
+    products,
+    prices,
+    checkout,
+    subscriptions,
+    invoices,
+    payments,
+    portal,
+    events,
+)
 ROUTES: list[tuple[str, re.Pattern[str], Callable[[Handler, Request], dict[str, Any]]]] = [
     (r.method, re.compile("^" + r.pattern + "$"), r.view)
     for module in RESOURCE_MODULES
@@ -248,24 +259,27 @@ class Handler(Rendering, BaseHTTPRequestHandler):
                         "Original-Request": cached["request_id"],
                     }
                 )
-                self.send_json(cached["status"], cached["body"], headers)
-                return
-            try:
-                status, body = 200, view(self, req)
-            except StripeError as err:
-                if not cache_key or err.status != 402:
-                    raise
-                status, body = err.status, err.body()
-            if cache_key:
-                store.idempotency[cache_key] = {
-                    "path": path,
-                    "fingerprint": fingerprint(params),
-                    "status": status,
-                    "body": body,
-                    "request_id": self.request_id,
-                }
-                headers["Idempotency-Key"] = idem  # type: ignore[assignment]
-            self.send_json(status, body, headers)
+                status, body = cached["status"], cached["body"]
+            else:
+                try:
+                    status, body = 200, view(self, req)
+                except StripeError as err:
+                    if not cache_key or err.status != 402:
+                        raise
+                    status, body = err.status, err.body()
+                if cache_key:
+                    store.idempotency[cache_key] = {
+                        "path": path,
+                        "fingerprint": fingerprint(params),
+                        "status": status,
+                        "body": body,
+                        "request_id": self.request_id,
+                    }
+                    headers["Idempotency-Key"] = idem  # type: ignore[assignment]
+        # Outside the lock: a held answer (a slow network, for a test) already says what Stripe
+        # had at this moment, while other requests go on changing it.
+        self.server.standin.holds.wait_if_held(method, path)
+        self.send_json(status, body, headers)
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -303,6 +317,7 @@ class StandinServer:
             backoff=webhook_backoff,
             timeout=webhook_timeout,
         )
+        self.holds = Holds()
         self.store.on_event = self.dispatcher.enqueue
         self.store.pending_webhooks = lambda: 1 if self.dispatcher.enabled else 0
         self.httpd: _HTTPServer | None = None
@@ -360,9 +375,64 @@ class StandinServer:
     def deliveries(self) -> list[dict[str, Any]]:
         return self.dispatcher.deliveries()
 
+    def hold_answer(self, method: str, path: str, *, seconds: float = 30.0) -> Hold:
+        """Hold back the next answer to ``method`` on a path matching the regular expression
+        ``path``: Stripe answering late. The answer is what the store had when the request
+        arrived; it is sent when the test calls ``release()`` or after ``seconds``."""
+        return self.holds.add(method, path, seconds)
+
     def reset(self) -> None:
         self.dispatcher.reset()
         self.store.reset()
+        self.holds.clear()
+
+
+class Hold:
+    """One answer to hold back; ``reached`` is set once a request is being held."""
+
+    def __init__(self, method: str, path: str, seconds: float) -> None:
+        self.method = method.upper()
+        self.pattern = re.compile(path)
+        self.seconds = seconds
+        self.reached = threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait(self) -> None:
+        self.reached.set()
+        self._released.wait(self.seconds)
+
+
+class Holds:
+    """The answers to hold back, each used once, first match first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holds: list[Hold] = []
+
+    def add(self, method: str, path: str, seconds: float) -> Hold:
+        hold = Hold(method, path, seconds)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
+    def clear(self) -> None:
+        with self._lock:
+            holds, self._holds = self._holds, []
+        for hold in holds:
+            hold.release()
+
+    def wait_if_held(self, method: str, path: str) -> None:
+        with self._lock:
+            hold = next(
+                (h for h in self._holds if h.method == method and h.pattern.fullmatch(path)), None
+            )
+            if hold is None:
+                return
+            self._holds.remove(hold)
+        hold.wait()
 
 
 def random_secret() -> str:

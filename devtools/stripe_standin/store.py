@@ -13,6 +13,7 @@ from .resources.checkout import CheckoutStore
 from .resources.clock import ClockStore
 from .resources.customers import CustomerStore
 from .resources.invoices import InvoiceStore
+from .resources.payments import PaymentStore
 from .resources.portal import PortalStore
 from .resources.prices import PriceStore
 from .resources.products import ProductStore
@@ -26,6 +27,7 @@ class Store(
     CheckoutStore,
     SubscriptionStore,
     InvoiceStore,
+    PaymentStore,
     PortalStore,
     ClockStore,
 ):

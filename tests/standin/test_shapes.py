@@ -68,6 +68,11 @@ def objects() -> dict:
             form={"customer": done["customer"], "return_url": "https://news.test/account"},
             api_key=TEST_KEY,
         ).json()
+        invoice_payment = get(f"/v1/invoice_payments?invoice={invoice['id']}")["data"][0]
+        intent = get(f"/v1/payment_intents/{invoice_payment['payment']['payment_intent']}")
+        refund = request(
+            "POST", f"{srv.url}/v1/refunds", form={"payment_intent": intent["id"]}, api_key=TEST_KEY
+        ).json()
         throwaway = client.v1.customers.create(params={"email": "gone@example.com"})
         deleted = request("DELETE", f"{srv.url}/v1/customers/{throwaway.id}", api_key=TEST_KEY)
         events = get("/v1/events?limit=3")
@@ -83,6 +88,10 @@ def objects() -> dict:
             "subscription_item": subscription["items"]["data"][0],
             "invoice": invoice,
             "line_item": invoice["lines"]["data"][0],
+            "invoice_payment": invoice_payment,
+            "payment_intent": intent,
+            "charge": get(f"/v1/charges/{intent['latest_charge']}"),
+            "refund": refund,
             "billing_portal.session": portal,
             "event": get(f"/v1/events/{events['data'][0]['id']}"),
             "list": events,
@@ -103,6 +112,10 @@ def objects() -> dict:
         ("subscription_item", "subscription_item"),
         ("invoice", "invoice"),
         ("line_item", "line_item"),
+        ("invoice_payment", "invoice_payment"),
+        ("payment_intent", "payment_intent"),
+        ("charge", "charge"),
+        ("refund", "refund"),
         ("billing_portal.session", "billing_portal.session"),
         ("event", "event"),
     ],

@@ -197,6 +197,8 @@ class InvoiceStore(StoreState):
             }
         )
         invoice["status_transitions"]["paid_at"] = now
+        # The card payment behind it (resources/payments.py): what a refund refunds.
+        self._record_invoice_payment(invoice)
 
     def _mark_failed(self, invoice: dict[str, Any]) -> None:
         invoice.update(
