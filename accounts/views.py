@@ -64,10 +64,14 @@ def delete_account(request):
         return render(request, "accounts/delete_account.html")
     try:
         delete_account_service(request=request)
-    except CancellationFailed:
-        # Most likely Stripe did not answer: nothing was deleted and the reader can try
+    except CancellationFailed as error:
+        # Most likely Stripe did not answer: the account stays and the reader can try
         # again; the traceback is for us.
         logger.exception("Could not cancel subscriptions of account %s", request.user.pk)
+        if error.cancelled or error.not_cancelled:
+            # Some of it happened: say exactly what, never "nothing has changed".
+            context = {"cancelled": error.cancelled, "not_cancelled": error.not_cancelled}
+            return render(request, "accounts/delete_account.html", context, status=503)
         messages.error(
             request,
             "We could not cancel your subscription, so your account has not been deleted. "

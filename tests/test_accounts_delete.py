@@ -144,3 +144,87 @@ def test_deleting_a_paying_account_cancels_its_subscription_at_stripe(
     assert "Your account has been deleted" in response.content.decode()
     assert get_client().v1.subscriptions.retrieve(subscription["id"]).status == "canceled"
     assert not type(reader).objects.filter(pk=reader.pk).exists()
+
+
+def _two_subscriptions(reader):
+    from subscriptions.services import sync_subscription
+    from tests.stripe_helpers import make_plan, subscribe_at_stripe
+
+    plan = make_plan(name="Digital")
+    monthly = subscribe_at_stripe(reader, plan)
+    yearly = subscribe_at_stripe(reader, plan, interval="year")
+    for sub in (monthly, yearly):
+        sync_subscription(stripe_subscription_id=sub["id"])
+    return monthly, yearly
+
+
+def test_deleting_cancels_every_subscription_then_the_stripe_customer_then_the_account(
+    signed_in, reader, password, stripe_standin
+):
+    monthly, yearly = _two_subscriptions(reader)
+    customer_id = monthly["customer"]
+    invoices = list(stripe_standin.store.data["invoices"].values())
+
+    response = confirm_deletion(signed_in, password)
+
+    assert "Your account has been deleted" in response.content.decode()
+    assert not type(reader).objects.filter(pk=reader.pk).exists()
+    subs = stripe_standin.store.data["subscriptions"]
+    assert subs[monthly["id"]]["status"] == subs[yearly["id"]]["status"] == "canceled"
+    # The reader's email no longer stays at Stripe; Stripe keeps the invoices.
+    assert customer_id in stripe_standin.store.deleted_customers
+    assert customer_id not in stripe_standin.store.data["customers"]
+    assert all(i["id"] in stripe_standin.store.data["invoices"] for i in invoices)
+
+
+def test_when_one_of_two_subscriptions_cannot_be_cancelled_the_page_says_which(
+    signed_in, reader, password, stripe_standin
+):
+    from subscriptions.models import Subscription
+
+    monthly, yearly = _two_subscriptions(reader)
+    stripe_standin.refuse("DELETE", f"/v1/subscriptions/{yearly['id']}")
+
+    response = confirm_deletion(signed_in, password)
+
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "<h1>Delete your account?</h1>" in html
+    assert "Your account has not been deleted." in html
+    assert "Nothing has changed" not in html
+    assert "We cancelled:</p>\n        <ul><li>Digital (monthly)</li></ul>" in html
+    assert (
+        "We could not cancel, so it is still active and will be charged:</p>\n"
+        "        <ul><li>Digital (yearly)</li></ul>"
+    ) in html
+    assert type(reader).objects.filter(pk=reader.pk).exists()
+    assert response.wsgi_request.user == reader
+    subs = stripe_standin.store.data["subscriptions"]
+    assert subs[monthly["id"]]["status"] == "canceled"
+    assert subs[yearly["id"]]["status"] == "active"
+    assert Subscription.objects.get(stripe_id=monthly["id"]).status == "canceled"
+    assert Subscription.objects.get(stripe_id=yearly["id"]).status == "active"
+    assert monthly["customer"] in stripe_standin.store.data["customers"]
+
+    # Stripe answers again: the second attempt finishes the job.
+    stripe_standin.holds.clear()
+    response = confirm_deletion(signed_in, password)
+    assert "Your account has been deleted" in response.content.decode()
+    assert subs[yearly["id"]]["status"] == "canceled"
+    assert monthly["customer"] in stripe_standin.store.deleted_customers
+
+
+def test_when_the_stripe_customer_cannot_be_deleted_the_account_stays_and_the_page_says_so(
+    signed_in, reader, password, stripe_standin
+):
+    monthly, yearly = _two_subscriptions(reader)
+    stripe_standin.refuse("DELETE", f"/v1/customers/{monthly['customer']}")
+
+    response = confirm_deletion(signed_in, password)
+
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "Your account has not been deleted." in html
+    assert "<li>Digital (monthly)</li><li>Digital (yearly)</li>" in html
+    assert "Every subscription is cancelled, so you will not be charged again" in html
+    assert type(reader).objects.filter(pk=reader.pk).exists()

@@ -238,6 +238,8 @@ class Handler(Rendering, BaseHTTPRequestHandler):
                 status=404,
             )
         req = Request(self, method, path, params, match)
+        # A failure set up by a test: Stripe erring before it changed anything.
+        self.server.standin.holds.raise_if_refused(method, path)
         headers = {"Stripe-Version": self.headers.get("Stripe-Version") or API_VERSION}
         store = self.store
         with store.lock:
@@ -375,6 +377,11 @@ class StandinServer:
     def deliveries(self) -> list[dict[str, Any]]:
         return self.dispatcher.deliveries()
 
+    def refuse(self, method: str, path: str, *, status: int = 500) -> None:
+        """Answer every ``method`` request to a path matching ``path`` with a Stripe error of
+        ``status`` (500: Stripe's own fault) without doing anything, until ``reset()``."""
+        self.holds.refuse(method, path, status)
+
     def hold_answer(self, method: str, path: str, *, seconds: float = 30.0) -> Hold:
         """Hold back the next answer to ``method`` on a path matching the regular expression
         ``path``: Stripe answering late. The answer is what the store had when the request
@@ -406,11 +413,12 @@ class Hold:
 
 
 class Holds:
-    """The answers to hold back, each used once, first match first."""
+    """Answers to hold back (each once, first match first) and requests to refuse."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._holds: list[Hold] = []
+        self._refusals: list[tuple[str, re.Pattern[str], int]] = []
 
     def add(self, method: str, path: str, seconds: float) -> Hold:
         hold = Hold(method, path, seconds)
@@ -418,9 +426,25 @@ class Holds:
             self._holds.append(hold)
         return hold
 
+    def refuse(self, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self._refusals.append((method.upper(), re.compile(path), status))
+
+    def raise_if_refused(self, method: str, path: str) -> None:
+        with self._lock:
+            for refused_method, pattern, status in self._refusals:
+                if refused_method == method and pattern.fullmatch(path):
+                    raise StripeError(
+                        "An error occurred with our connection to Stripe (stand-in: refused "
+                        "on purpose).",
+                        status=status,
+                        type="api_error",
+                    )
+
     def clear(self) -> None:
         with self._lock:
             holds, self._holds = self._holds, []
+            self._refusals = []
         for hold in holds:
             hold.release()
 

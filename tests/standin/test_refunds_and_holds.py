@@ -141,3 +141,13 @@ def test_the_control_api_holds_an_answer_for_some_seconds(client, srv):
     assert time.monotonic() - started < 1
     bad = request("POST", f"{srv.url}/_standin/hold", form={"path": "("})
     assert bad.status == 400
+
+
+def test_a_refused_path_fails_every_time_without_changing_anything_until_reset(client, srv):
+    sub, _invoice = paid_subscription(client)
+    srv.refuse("DELETE", rf"/v1/subscriptions/{sub.id}")
+    with pytest.raises(stripe.APIError):
+        client.v1.subscriptions.cancel(sub.id)
+    assert client.v1.subscriptions.retrieve(sub.id).status == "active"
+    srv.holds.clear()
+    assert client.v1.subscriptions.cancel(sub.id).status == "canceled"
