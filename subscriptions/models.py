@@ -104,6 +104,8 @@ class Status(models.TextChoices):
 
 
 GRANTING = (Status.ACTIVE, Status.TRIALING)
+# Final at Stripe: a canceled or expired subscription never comes back to life.
+ENDED = (Status.CANCELED, Status.INCOMPLETE_EXPIRED)
 # Still billed by Stripe: a reader with one of these must manage it, not buy a second one.
 LIVE = (Status.ACTIVE, Status.TRIALING, Status.PAST_DUE, Status.UNPAID, Status.PAUSED)
 
@@ -164,6 +166,18 @@ class Subscription(models.Model):
             return True
         ends = self.grace_ends_at
         return bool(ends and ends > timezone.now())
+
+
+class CustomerLock(models.Model):
+    """A lease on one Stripe customer's subscriptions: whoever holds it re-fetches them from
+    Stripe and stores the answer; everyone else waits their turn (`services.customer_lock`)."""
+
+    stripe_customer_id = models.CharField(max_length=255, unique=True)
+    holder = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.stripe_customer_id} ({self.holder or 'free'})"
 
 
 class ProcessedEvent(models.Model):

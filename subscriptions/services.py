@@ -8,19 +8,30 @@ Stripe's current state.
 
 import hashlib
 import logging
-from datetime import UTC, datetime
+import time
+import uuid
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 
 import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .entitlements import may_start_trial
-from .models import Customer, PaymentFailureNotice, Plan, Status, Subscription
+from .models import (
+    ENDED,
+    Customer,
+    CustomerLock,
+    PaymentFailureNotice,
+    Plan,
+    Status,
+    Subscription,
+)
 from .stripe_client import as_dict, get_client
 from .templatetags.billing import format_money
 
@@ -79,6 +90,68 @@ def link_if_unlinked(*, user, stripe_customer_id: str) -> bool:
     except IntegrityError:
         return Customer.objects.filter(user=user, stripe_id=stripe_customer_id).exists()
     return True
+
+
+# ---------------------------------------------------------------- one customer at a time
+# Two webhooks for one subscription can be handled at once, each re-fetching it from Stripe.
+# If Stripe answers the first late, its (older) answer would be stored last: Stripe says
+# canceled, we would say active. So everything that fetches a customer's subscriptions and
+# stores the answer does it holding that customer's lock: the second waits, then fetches
+# after the first has stored, and the last write is always the newest state.
+#
+# The lock is a lease on a row (CustomerLock), taken by one UPDATE and given back by one
+# DELETE, each committed at once, so no database transaction is open while Stripe answers
+# (a transaction held over the network would block every other write to those rows, on the
+# demo's SQLite the whole database). The lease expires on its own should a worker die
+# holding it; it outlasts the slowest fetch (STRIPE_TIMEOUT per try, three tries). And an
+# ended subscription is never stored back as live (`apply_subscription`), whatever slips by.
+LOCK_POLL_SECONDS = 0.05
+
+
+class CustomerBusy(Exception):
+    """Another request kept the customer's lock for longer than we may wait."""
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.STRIPE_TIMEOUT * 3 + 10)
+
+
+@contextmanager
+def customer_lock(stripe_customer_id: str | None, *, wait: float | None = None):
+    """Hold `stripe_customer_id`'s lock while fetching from Stripe and storing the answer.
+
+    Raises CustomerBusy after `wait` seconds without the lock (by default two Stripe
+    timeouts: a request then still answers within gunicorn's 30 seconds).
+    """
+    if not stripe_customer_id:
+        yield
+        return
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + (wait if wait is not None else settings.STRIPE_TIMEOUT * 2)
+    while True:
+        # The row lives only while someone holds it, so a finished request leaves nothing.
+        CustomerLock.objects.get_or_create(stripe_customer_id=stripe_customer_id)
+        now = timezone.now()
+        free = Q(holder="") | Q(expires_at__lt=now)
+        if CustomerLock.objects.filter(free, stripe_customer_id=stripe_customer_id).update(
+            holder=token, expires_at=now + _lease()
+        ):
+            break
+        if time.monotonic() > deadline:
+            raise CustomerBusy(stripe_customer_id)
+        time.sleep(LOCK_POLL_SECONDS)
+    try:
+        yield
+    finally:
+        CustomerLock.objects.filter(stripe_customer_id=stripe_customer_id, holder=token).delete()
+
+
+def lock_for(obj: dict):
+    """The lock of the customer a Stripe object (subscription, invoice, session) belongs to."""
+    customer = obj.get("customer") if isinstance(obj, dict) else None
+    if isinstance(customer, str) and 0 < len(customer) <= 255 and customer.isprintable():
+        return customer_lock(customer)
+    return nullcontext()
 
 
 # ---------------------------------------------------------------- subscriptions
@@ -172,7 +245,10 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
         default=Value(now),
     )
     update = {**values, "past_due_since": still_past_due if status == Status.PAST_DUE else None}
-    if Subscription.objects.filter(stripe_id=stripe_id).update(**update):
+    stored = Subscription.objects.filter(stripe_id=stripe_id)
+    # An ended subscription never comes back at Stripe: an answer saying otherwise is older.
+    writable = stored if status in ENDED else stored.exclude(status__in=ENDED)
+    if writable.update(**update) or stored.exists():
         return Subscription.objects.select_related("user").get(stripe_id=stripe_id)
 
     owner = _owner(data, user)
@@ -189,7 +265,7 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
             )
     except IntegrityError:
         # Stored by a concurrent request a moment ago; write our (as fresh) state over it.
-        Subscription.objects.filter(stripe_id=stripe_id).update(**update)
+        writable.update(**update)
         return Subscription.objects.select_related("user").get(stripe_id=stripe_id)
 
 
@@ -286,7 +362,8 @@ def complete_checkout(*, user, session_id: str) -> tuple[Subscription | None, st
     if not isinstance(subscription_id, str) or not customer_id:
         raise LookupError("no subscription on this session")
     link_if_unlinked(user=user, stripe_customer_id=customer_id)
-    subscription = sync_subscription(stripe_subscription_id=subscription_id, user=user)
+    with customer_lock(customer_id):
+        subscription = sync_subscription(stripe_subscription_id=subscription_id, user=user)
     return_to = (session.get("metadata") or {}).get("return_to") or ""
     return subscription, return_to
 

@@ -184,6 +184,17 @@ def stripe_webhook(request):
     if ProcessedEvent.objects.filter(event_id=event_id).exists():
         return JsonResponse({"received": True, "duplicate": True})
     try:
+        # One customer's events are handled one at a time, fetch and store together, so a
+        # late answer from Stripe can never be stored over a newer one (services says how).
+        with services.lock_for(obj):
+            return _handle(handler, obj, event_id, event_type)
+    except services.CustomerBusy:
+        log.warning("Customer of %s busy for too long; Stripe will retry", event_id)
+        return HttpResponse("Busy, retry later.", status=503)
+
+
+def _handle(handler, obj: dict, event_id: str, event_type: str):
+    try:
         commit = handler(obj)
     except Malformed as error:
         log.warning("Stripe event %s (%s) malformed: %s", event_id, event_type, error)
