@@ -180,6 +180,26 @@ class CustomerLock(models.Model):
         return f"{self.stripe_customer_id} ({self.holder or 'free'})"
 
 
+class DuplicateSubscription(models.Model):
+    """A second live subscription we ended at once (two tabs, two checkouts): cancelled and
+    its first payment refunded. One row each, so the reader is told once and a refund that
+    failed can be tried again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duplicate_subscriptions"
+    )
+    stripe_id = models.CharField(max_length=255, unique=True)
+    kept_stripe_id = models.CharField(max_length=255)
+    invoice_id = models.CharField(max_length=255, blank=True)
+    refund_id = models.CharField(max_length=255, blank=True)
+    amount_refunded = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.stripe_id} (kept {self.kept_stripe_id})"
+
+
 class ProcessedEvent(models.Model):
     """A Stripe event we have applied; the unique id makes a redelivery a no-op."""
 

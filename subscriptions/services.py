@@ -25,8 +25,10 @@ from django.utils import timezone
 from .entitlements import may_start_trial
 from .models import (
     ENDED,
+    LIVE,
     Customer,
     CustomerLock,
+    DuplicateSubscription,
     PaymentFailureNotice,
     Plan,
     Status,
@@ -273,6 +275,142 @@ def live_subscription(*, user) -> Subscription | None:
     return Subscription.objects.live().filter(user=user).first()
 
 
+def live_subscription_anywhere(*, user) -> Subscription | None:
+    """The reader's live subscription, stored or only known to Stripe so far.
+
+    A subscription paid for a moment ago in another tab may not have reached us yet (its
+    webhook on the way, its success page not visited): Stripe is asked too, and what it
+    says is stored.
+    """
+    stored = live_subscription(user=user)
+    if stored is not None:
+        return stored
+    customer = Customer.objects.filter(user=user).first()
+    if customer is None:
+        return None
+    with customer_lock(customer.stripe_id):
+        for remote in _live_at_stripe(customer.stripe_id):
+            subscription = apply_subscription(data=remote, user=user)
+            if subscription is not None and subscription.status in LIVE:
+                return subscription
+    return None
+
+
+def _live_at_stripe(customer_id: str) -> list[dict]:
+    """The customer's live subscriptions at Stripe, oldest first."""
+    listing = get_client().v1.subscriptions.list(params={"customer": customer_id, "limit": 100})
+    live = [as_dict(s) for s in listing.auto_paging_iter() if s.status in LIVE]
+    return sorted(live, key=lambda s: (s.get("created") or 0, s["id"]))
+
+
+# ---------------------------------------------------------------- two tabs, two subscriptions
+def end_duplicate_subscriptions(*, customer_id: str) -> list[DuplicateSubscription]:
+    """Keep a reader's first live subscription; cancel any later one at once and refund its
+    first invoice, telling the reader by email. Returns what was ended.
+
+    Checkout is refused to a reader who subscribes, but two sessions opened (in two tabs)
+    before either was paid can both complete. Called, holding the customer's lock, by the
+    success page and by the webhooks that announce a new subscription; safe to repeat.
+    """
+    user = user_for_customer(customer_id)
+    if user is None:
+        return []
+    ended = []
+    live = _live_at_stripe(customer_id)
+    if live:
+        apply_subscription(data=live[0], user=user)  # the one kept, stored as Stripe has it
+    for duplicate in live[1:]:
+        ended.append(_end_duplicate(user=user, data=duplicate, kept=live[0]["id"]))
+    # A refund that failed last time (Stripe down after the cancellation) is tried again.
+    for record in DuplicateSubscription.objects.filter(user=user, refund_id="").exclude(
+        pk__in=[r.pk for r in ended]
+    ):
+        _refund_first_invoice(record)
+    return ended
+
+
+def _end_duplicate(*, user, data: dict, kept: str) -> DuplicateSubscription:
+    client = get_client()
+    try:
+        canceled = as_dict(client.v1.subscriptions.cancel(data["id"]))
+    except stripe.InvalidRequestError as error:
+        if not is_missing(error):
+            raise
+        canceled = {**data, "status": Status.CANCELED}
+    apply_subscription(data=canceled, user=user)
+    record, created = DuplicateSubscription.objects.get_or_create(
+        stripe_id=data["id"], defaults={"user": user, "kept_stripe_id": kept}
+    )
+    _refund_first_invoice(record)
+    if created:
+        _tell_reader_of_duplicate(record)
+    return record
+
+
+def _refund_first_invoice(record: DuplicateSubscription) -> None:
+    """Refund the payment of the subscription's first invoice, once (the idempotency key and
+    Stripe's own refusal to refund a refunded charge both see to it)."""
+    client = get_client()
+    invoices = client.v1.invoices.list(params={"subscription": record.stripe_id, "limit": 100})
+    first = min(
+        (as_dict(i) for i in invoices.auto_paging_iter()),
+        key=lambda i: (i.get("created") or 0, i["id"]),
+        default=None,
+    )
+    if first is None or first.get("status") != "paid" or not first.get("amount_paid"):
+        DuplicateSubscription.objects.filter(pk=record.pk).update(refund_id="none")
+        return
+    payments = client.v1.invoice_payments.list(params={"invoice": first["id"], "status": "paid"})
+    refund_id = ""
+    for payment in payments.auto_paging_iter():
+        intent = payment.payment.payment_intent
+        if not intent:
+            continue
+        intent_id = intent if isinstance(intent, str) else intent.id
+        try:
+            refund = client.v1.refunds.create(
+                params={
+                    "payment_intent": intent_id,
+                    "reason": "duplicate",
+                    "metadata": {"subscription": record.stripe_id, "kept": record.kept_stripe_id},
+                },
+                options={"idempotency_key": _idempotency_key("duplicate-refund", intent_id)},
+            )
+            refund_id = refund.id
+        except stripe.InvalidRequestError as error:
+            if error.code != "charge_already_refunded":
+                raise
+            refund_id = refund_id or "already-refunded"
+    record.invoice_id = first["id"]
+    record.refund_id = refund_id or "none"
+    record.amount_refunded = first["amount_paid"]
+    record.currency = first.get("currency") or ""
+    record.save(update_fields=["invoice_id", "refund_id", "amount_refunded", "currency"])
+
+
+def _tell_reader_of_duplicate(record: DuplicateSubscription) -> None:
+    context = {
+        "user": record.user,
+        "site_name": settings.SITE_NAME,
+        "amount": format_money(record.amount_refunded, record.currency),
+        "account_url": f"{settings.SITE_URL}/account/",
+    }
+    subject = f"We cancelled your second {settings.SITE_NAME} subscription"
+    body = render_to_string("subscriptions/email/duplicate_cancelled.txt", context)
+    transaction.on_commit(lambda: _send_quietly(subject, body, record.user.email))
+
+
+def duplicate_message(records) -> str:
+    """What the success page says when a second subscription was just ended."""
+    refunded = [r for r in records if r.amount_refunded]
+    amount = " and ".join(format_money(r.amount_refunded, r.currency) for r in refunded)
+    refund = f" and refunded its payment of {amount}" if refunded else ""
+    return (
+        "You already had a subscription, so we cancelled the second one straight away"
+        f"{refund}. Your first subscription carries on; we have emailed you the details."
+    )
+
+
 # ---------------------------------------------------------------- checkout + portal
 def start_checkout(
     *,
@@ -338,11 +476,14 @@ def fetch_checkout_session(session_id: str) -> dict | None:
         raise
 
 
-def complete_checkout(*, user, session_id: str) -> tuple[Subscription | None, str]:
+def complete_checkout(
+    *, user, session_id: str
+) -> tuple[Subscription | None, str, list[DuplicateSubscription]]:
     """Apply a finished Checkout Session on the reader's return.
 
-    Returns (subscription, return_to). Raises LookupError when the session is not the
-    reader's, does not exist or is not paid: all look the same to the browser.
+    Returns (subscription, return_to, duplicates ended just now). Raises LookupError when
+    the session is not the reader's, does not exist or is not paid: all look the same to
+    the browser.
     """
     session = fetch_checkout_session(session_id)
     if session is None:
@@ -363,9 +504,11 @@ def complete_checkout(*, user, session_id: str) -> tuple[Subscription | None, st
         raise LookupError("no subscription on this session")
     link_if_unlinked(user=user, stripe_customer_id=customer_id)
     with customer_lock(customer_id):
-        subscription = sync_subscription(stripe_subscription_id=subscription_id, user=user)
+        sync_subscription(stripe_subscription_id=subscription_id, user=user)
+        ended = end_duplicate_subscriptions(customer_id=customer_id)
+    subscription = Subscription.objects.filter(stripe_id=subscription_id).first()
     return_to = (session.get("metadata") or {}).get("return_to") or ""
-    return subscription, return_to
+    return subscription, return_to, ended
 
 
 class CancellationIncomplete(Exception):

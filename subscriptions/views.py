@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .entitlements import billing_state, forget, may_start_trial
-from .models import Plan, Subscription
+from .models import DuplicateSubscription, Plan, Subscription
 from .stripe_client import UNAVAILABLE
 
 log = logging.getLogger(__name__)
@@ -180,14 +180,12 @@ def _begin_checkout(request, *, plan: Plan, interval: str, next_url: str, attemp
 
     form = {"plan": plan.pk, "interval": interval, "next": next_url, "attempt": attempt}
     try:
-        if services.live_subscription(user=user):
-            # One subscription per reader: changing it is the portal's job.
-            url = services.portal_url(
-                user=user, return_url=request.build_absolute_uri(account_url())
-            )
-            if url:
-                messages.info(request, "You already subscribe; you can change your plan here.")
-                return _see_other(url)
+        current = services.live_subscription_anywhere(user=user)
+        if current is not None:
+            # One subscription per reader (a second tab included): changing it is billing's
+            # job. One-time purchases do not come through here.
+            context = {"subscription": current, "next": next_url}
+            return render(request, "subscriptions/already_subscribed.html", context, status=409)
         success = request.build_absolute_uri(reverse("subscriptions:success"))
         leave = urlencode({"next": next_url or back_to_pricing})
         cancel = request.build_absolute_uri(f"{reverse('subscriptions:canceled')}?{leave}")
@@ -200,7 +198,7 @@ def _begin_checkout(request, *, plan: Plan, interval: str, next_url: str, attemp
             return_to=next_url,
             attempt=attempt,
         )
-    except UNAVAILABLE:
+    except (*UNAVAILABLE, services.CustomerBusy):
         log.warning("Stripe unavailable while starting checkout", exc_info=True)
         return _unavailable(
             request,
@@ -237,7 +235,7 @@ def success(request):
     if not SESSION_ID.fullmatch(session_id):
         return render(request, "subscriptions/checkout_not_found.html", status=404)
     try:
-        subscription, return_to = services.complete_checkout(
+        subscription, return_to, ended = services.complete_checkout(
             user=request.user, session_id=session_id
         )
     except LookupError:
@@ -250,8 +248,15 @@ def success(request):
     except stripe.StripeError as error:
         log.warning("Stripe refused checkout session %s: %s", session_id, error)
         return render(request, "subscriptions/checkout_not_found.html", status=404)
+    except services.CustomerBusy:
+        return _unavailable(request, retry_label="Check my subscription again")
     forget(request.user)
-    if subscription is not None and subscription.grants_access:
+    if subscription is not None and not ended:
+        # The webhook may have ended this one as a duplicate before the reader came back.
+        ended = list(DuplicateSubscription.objects.filter(stripe_id=subscription.stripe_id))
+    if ended:
+        messages.warning(request, services.duplicate_message(ended))
+    elif subscription is not None and subscription.grants_access:
         messages.success(request, "Thank you for subscribing. Enjoy the full story.")
     else:
         messages.info(request, "Thank you. Your subscription will be active in a moment.")

@@ -217,4 +217,25 @@ def _handle(handler, obj: dict, event_id: str, event_type: str):
             return JsonResponse({"received": True, "duplicate": True})
         if commit is not None:
             commit()
+    if event_type in NEW_SUBSCRIPTION_EVENTS:
+        _end_duplicates(obj, event_id)
     return JsonResponse({"received": True})
+
+
+# A reader may have paid twice (two tabs): these say a subscription was just taken out.
+NEW_SUBSCRIPTION_EVENTS = {"checkout.session.completed", "customer.subscription.created"}
+
+
+def _end_duplicates(obj: dict, event_id: str) -> None:
+    # After the event is recorded, still holding the customer's lock. If Stripe fails us
+    # here, the success page and stripe_reconcile still catch the duplicate: the event
+    # itself was applied, so it is not worth a redelivery.
+    customer_id = obj.get("customer")
+    if not (isinstance(customer_id, str) and 0 < len(customer_id) <= 255):
+        return
+    if not customer_id.isprintable():
+        return
+    try:
+        services.end_duplicate_subscriptions(customer_id=customer_id)
+    except stripe.StripeError:
+        log.exception("Could not end duplicate subscriptions after %s", event_id)

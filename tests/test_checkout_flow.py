@@ -315,16 +315,19 @@ def test_checkout_is_post_only(client, plan, reader):
     assert client.get("/subscribe/checkout/").status_code == 405
 
 
-def test_a_reader_who_already_subscribes_is_sent_to_the_portal(
+def test_a_reader_who_already_subscribes_is_offered_the_portal_not_a_second_checkout(
     client, plan, reader, stripe_standin
 ):
+    # Issue 9: the checkout refuses with a page whose one action is billing (the portal),
+    # where it used to redirect to the portal straight away.
     client.force_login(reader)
     customer = stripe_standin.store.create_customer({"email": reader.email})
     Customer.objects.create(user=reader, stripe_id=customer["id"])
     store_subscription(reader, status="active")
     response = start(client, plan)
-    assert response.status_code == 303
-    assert "/portal/" in response["Location"]
+    assert response.status_code == 409
+    assert '<form method="post" action="/account/billing/">' in response.content.decode()
+    assert "/portal/" in client.post("/account/billing/")["Location"]
     assert not stripe_standin.store.data["checkout_sessions"]
 
 

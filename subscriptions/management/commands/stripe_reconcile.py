@@ -2,11 +2,13 @@
 
 Walks every subscription Stripe has and every one we have, stores Stripe's current state
 through the same sync the webhooks use, and reports: fixed drift, subscriptions missing on
-either side, and customers only one side knows.
+either side, customers only one side knows, and readers paying for more than one live
+subscription.
 """
 
 import stripe
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from subscriptions.models import Customer, Status, Subscription
 from subscriptions.services import apply_subscription, is_missing
@@ -41,6 +43,7 @@ class Command(BaseCommand):
             "missing_at_stripe": [],
             "orphaned_at_stripe": [],
             "orphaned_here": [],
+            "several_live": [],
         }
         ours = {s.stripe_id: s for s in Subscription.objects.select_related("user")}
         seen = set()
@@ -99,6 +102,21 @@ class Command(BaseCommand):
         for stripe_id, email in links.items():
             if stripe_id not in remote_customers:
                 report["orphaned_here"].append(f"{stripe_id} linked to {email}")
+        # Two tabs, two subscriptions: the webhooks and the success page end the newer one
+        # at once; whatever they missed (Stripe down at that moment) is listed here.
+        several = (
+            Subscription.objects.live()
+            .values("user")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+            .values_list("user", flat=True)
+        )
+        live = Subscription.objects.live().filter(user__in=several).select_related("user")
+        by_reader: dict = {}
+        for sub in live.order_by("user__email", "stripe_id"):
+            by_reader.setdefault(sub.user.email, []).append(f"{sub.stripe_id} ({sub.status})")
+        for email, subs in by_reader.items():
+            report["several_live"].append(f"{email}: {len(subs)} live: {', '.join(subs)}")
         return report
 
     def print_report(self, report):
@@ -109,6 +127,7 @@ class Command(BaseCommand):
             "missing_at_stripe": "Here but unknown to Stripe (ended here)",
             "orphaned_at_stripe": "Orphaned customers at Stripe (no reader here)",
             "orphaned_here": "Orphaned customer links here (unknown to Stripe)",
+            "several_live": "Readers with more than one live subscription",
         }
         for key, title in titles.items():
             rows = report[key]
