@@ -22,6 +22,8 @@ from tests.stripe_helpers import (
 
 pytestmark = pytest.mark.django_db
 
+REFUSAL_QUERIES = 8
+
 
 @pytest.fixture
 def plan(stripe_standin):
@@ -197,3 +199,17 @@ def test_reconcile_reports_every_reader_with_more_than_one_live_subscription(
     line = next(line for line in report.splitlines() if reader.email in line and "live" in line)
     assert all(sub["id"] in line for sub in twice)
     assert once.email not in report.split("Readers with more than one live subscription")[1]
+
+
+@pytest.mark.parametrize("ended_before", [0, 6])
+def test_the_refusal_page_query_count_is_constant(
+    client, plan, reader, stripe_standin, ended_before, django_assert_num_queries
+):
+    for _ in range(ended_before):
+        store_subscription(reader, status="canceled", plan=plan)
+    store_subscription(reader, status="active", plan=plan)
+    client.force_login(reader)
+    # The same however many ended subscriptions the reader has: Stripe is not asked either.
+    with django_assert_num_queries(REFUSAL_QUERIES):
+        assert start(client, plan, attempt="second-tab-0001").status_code == 409
+    assert not stripe_standin.store.data["checkout_sessions"]
