@@ -146,12 +146,13 @@ def test_deleting_a_paying_account_cancels_its_subscription_at_stripe(
     assert not type(reader).objects.filter(pk=reader.pk).exists()
 
 
-def _two_subscriptions(reader):
+def _two_subscriptions(reader, standin):
     from subscriptions.services import sync_subscription
     from tests.stripe_helpers import make_plan, subscribe_at_stripe
 
     plan = make_plan(name="Digital")
     monthly = subscribe_at_stripe(reader, plan)
+    standin.advance(seconds=60)  # taken out a minute apart: the page lists them in that order
     yearly = subscribe_at_stripe(reader, plan, interval="year")
     for sub in (monthly, yearly):
         sync_subscription(stripe_subscription_id=sub["id"])
@@ -161,7 +162,7 @@ def _two_subscriptions(reader):
 def test_deleting_cancels_every_subscription_then_the_stripe_customer_then_the_account(
     signed_in, reader, password, stripe_standin
 ):
-    monthly, yearly = _two_subscriptions(reader)
+    monthly, yearly = _two_subscriptions(reader, stripe_standin)
     customer_id = monthly["customer"]
     invoices = list(stripe_standin.store.data["invoices"].values())
 
@@ -182,7 +183,7 @@ def test_when_one_of_two_subscriptions_cannot_be_cancelled_the_page_says_which(
 ):
     from subscriptions.models import Subscription
 
-    monthly, yearly = _two_subscriptions(reader)
+    monthly, yearly = _two_subscriptions(reader, stripe_standin)
     stripe_standin.refuse("DELETE", f"/v1/subscriptions/{yearly['id']}")
 
     response = confirm_deletion(signed_in, password)
@@ -217,7 +218,7 @@ def test_when_one_of_two_subscriptions_cannot_be_cancelled_the_page_says_which(
 def test_when_the_stripe_customer_cannot_be_deleted_the_account_stays_and_the_page_says_so(
     signed_in, reader, password, stripe_standin
 ):
-    monthly, yearly = _two_subscriptions(reader)
+    monthly, yearly = _two_subscriptions(reader, stripe_standin)
     stripe_standin.refuse("DELETE", f"/v1/customers/{monthly['customer']}")
 
     response = confirm_deletion(signed_in, password)
