@@ -299,6 +299,15 @@ def desk_editor(django_user_model, password):
         group.permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
+    # Later apps' migrations grant the group their own permissions (codenames without app label).
+    newsletter_roles = importlib.import_module(
+        "newsletters.migrations.0003_editors_send_newsletters"
+    )
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="newsletters", codename__in=newsletter_roles.EDITOR
+        )
+    )
     user = django_user_model.objects.create_user(
         email="desk@example.com", password=password, is_staff=True
     )
