@@ -240,6 +240,9 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
         "cancel_at_period_end": bool(data.get("cancel_at_period_end") or data.get("cancel_at")),
         "current_period_end": _ts(period_end),
         "ended_at": _ts(data.get("ended_at")),
+        # When Stripe's state was last written here (update() skips auto_now): reconciliation
+        # leaves alone what a webhook stored after its listing was taken.
+        "synced_at": now,
     }
     # Grace counts from the first time we saw it past_due, kept while it stays so.
     still_past_due = Case(

@@ -72,3 +72,36 @@ def test_an_ended_subscription_is_not_revived_by_a_stale_answer(stripe_standin, 
 
     assert stored.status == "canceled"
     assert Subscription.objects.get(stripe_id=sub["id"]).status == "canceled"
+
+
+def test_reconciling_does_not_store_its_older_listing_over_a_newer_webhook(stripe_standin, reader):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    plan = make_plan()
+    sub = subscribe_at_stripe(reader, plan)
+    sync_subscription(stripe_subscription_id=sub["id"])
+
+    # Reconciliation lists every subscription; Stripe's answer (renewing) arrives late.
+    hold = stripe_standin.hold_answer("GET", "/v1/subscriptions")
+
+    def reconcile():
+        try:
+            call_command("stripe_reconcile", stdout=StringIO())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=reconcile)
+    thread.start()
+    assert hold.reached.wait(10)
+    # Meanwhile the reader asks to stop at the period end, and the webhook stores it.
+    updated = get_client().v1.subscriptions.update(sub["id"], params={"cancel_at_period_end": True})
+    response = post_event(Client(), event("customer.subscription.updated", as_dict(updated)))
+    assert response.status_code == 200
+    hold.release()
+    thread.join(20)
+
+    stored = Subscription.objects.get(stripe_id=sub["id"])
+    assert stored.status == "active"
+    assert stored.cancel_at_period_end is True

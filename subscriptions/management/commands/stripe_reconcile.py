@@ -9,9 +9,10 @@ subscription.
 import stripe
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
+from django.utils import timezone
 
 from subscriptions.models import Customer, Status, Subscription
-from subscriptions.services import apply_subscription, is_missing
+from subscriptions.services import CustomerBusy, apply_subscription, customer_lock, is_missing
 from subscriptions.stripe_client import UNAVAILABLE, as_dict, get_client
 
 COMPARED = ("status", "cancel_at_period_end", "current_period_end", "price_id", "plan_id")
@@ -47,12 +48,23 @@ class Command(BaseCommand):
         }
         ours = {s.stripe_id: s for s in Subscription.objects.select_related("user")}
         seen = set()
+        listed_at = timezone.now()
         listing = client.v1.subscriptions.list(params={"status": "all", "limit": 100})
         for remote in listing.auto_paging_iter():
             data = as_dict(remote)
             seen.add(data["id"])
             before = _snapshot(ours.get(data["id"]))
-            stored = apply_subscription(data=data)
+            try:
+                # In turn with the webhooks for this customer (services.customer_lock); a
+                # row a webhook wrote after the listing was taken is newer than the listing.
+                with customer_lock(data.get("customer")):
+                    if Subscription.objects.filter(
+                        stripe_id=data["id"], synced_at__gt=listed_at
+                    ).exists():
+                        continue
+                    stored = apply_subscription(data=data)
+            except CustomerBusy:
+                continue  # being synced right now; the next run compares it again
             if stored is None:
                 report["missing_here"].append(
                     f"{data['id']} ({data.get('status')}) of customer {data.get('customer')}: "
