@@ -13,6 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from emails.sending import queue_message
+
 # Banners that repeat what the page already says: the code page names the address the code
 # went to, and a reader who signs in sees it in the header and the article they return to.
 QUIET_MESSAGES = {
@@ -32,10 +34,25 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         super().add_message(request, level, message_template, *args, **kwargs)
 
+    # Notifications of a change already made (password changed, email changed, passkey added):
+    # the reader does not wait for them, so they go through the queue and are retried. Codes
+    # and anything else on the sign-up or sign-in path are sent at once.
+    _queue_mail = False
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        self._queue_mail = True
+        try:
+            super().send_notification_mail(template_prefix, user, context, email)
+        finally:
+            self._queue_mail = False
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Emails are rendered outside the site's pages, so they get its name and address here
         # rather than from the request host that allauth would otherwise use as the name.
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+        if self._queue_mail:
+            queue_message(self.render_mail(template_prefix, email, context))
+            return
         super().send_mail(template_prefix, email, context)
 
     def send_account_already_exists_mail(self, email: str) -> None:

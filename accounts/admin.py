@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from emails.models import Suppression
 from newsletters.admin import ConsentEventInline
 
 from .models import User
@@ -36,9 +37,20 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Email delivery", {"fields": ("email_delivery",)}),
     )
     # What the member agreed to receive, when and where: UK GDPR asks us to be able to show it.
     inlines = [ConsentEventInline]
+    readonly_fields = ("email_delivery",)
+
+    @admin.display(description="Email delivery")
+    def email_delivery(self, obj: User) -> str:
+        # Why we no longer email this member, as the provider's webhooks told us.
+        suppression = Suppression.objects.filter(address=obj.email.lower()).first()
+        if suppression is None:
+            return "Delivering normally: no bounce, complaint or unsubscribe recorded."
+        return suppression.explain()
+
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 

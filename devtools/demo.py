@@ -142,7 +142,8 @@ def main() -> int:
         manage("migrate", "--noinput", "-v", "0")
         manage("seed_demo")
         manage("collectstatic", "--noinput", "-v", "0")
-        print(f"\nNewsroom is running at http://localhost:{port}/  (Ctrl-C stops it)\n", flush=True)
+        print(f"\nNewsroom is running at http://localhost:{port}/  (Ctrl-C stops it)", flush=True)
+        print(f"Every email it sends: http://localhost:{port}/outbox/\n", flush=True)
         print(ACCOUNTS + "\n", flush=True)
         if uses_standin():
             print(CARDS.format(base=os.environ["STRIPE_API_BASE"]) + "\n", flush=True)

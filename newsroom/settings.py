@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     # Before django_tasks_db, so its `db_worker` (which recovers dead workers' tasks) wins.
     "jobs",
     "django_tasks_db",
+    "anymail",
+    "emails",
 ]
 
 MIDDLEWARE = [
@@ -286,28 +288,62 @@ TASKS_STALE_CHECK_EVERY = env_int("TASKS_STALE_CHECK_EVERY", 5 * 60)
 # A task abandoned by this many dead workers is failed rather than run yet again.
 TASKS_MAX_RECOVERIES = env_int("TASKS_MAX_RECOVERIES", 3)
 
-# Email: the console in the demo, SMTP in production.
+# Email: the console in the demo; SMTP, or a provider's API through django-anymail, in production.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "The Newsroom <newsroom@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Django 6.1 configures sending through MAILERS (the EMAIL_* settings are deprecated).
+# Providers anymail speaks to, by the name EMAIL_PROVIDER takes (anymail.backends.<name>).
+ANYMAIL_PROVIDERS = {
+    "amazon_ses", "brevo", "mailersend", "mailgun", "mailjet", "mailtrap", "mandrill",
+    "postal", "postmark", "resend", "scaleway", "sendgrid", "sparkpost", "unisender_go",
+}  # fmt: skip
 EMAIL_HOST = env_str("EMAIL_HOST")
-if EMAIL_HOST:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": EMAIL_HOST,
-                "port": env_int("EMAIL_PORT", 587),
-                "username": env_str("EMAIL_HOST_USER"),
-                "password": env_str("EMAIL_HOST_PASSWORD"),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": env_int("EMAIL_TIMEOUT", 10),
-            },
-        }
+EMAIL_PROVIDER = env_str("EMAIL_PROVIDER", "smtp" if EMAIL_HOST else "console").strip().lower()
+if EMAIL_PROVIDER == "console":
+    _DELIVERY = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+elif EMAIL_PROVIDER == "smtp":
+    if not EMAIL_HOST:
+        raise ImproperlyConfigured("EMAIL_PROVIDER=smtp needs EMAIL_HOST.")
+    _DELIVERY = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_HOST,
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
     }
+elif EMAIL_PROVIDER in ANYMAIL_PROVIDERS:
+    _DELIVERY = {"BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-del EMAIL_HOST
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVIDER must be console, smtp or one of {', '.join(sorted(ANYMAIL_PROVIDERS))}; "
+        f"got {EMAIL_PROVIDER!r}."
+    )
+# The provider's keys, by anymail's own names: ANYMAIL_POSTMARK_SERVER_TOKEN,
+# ANYMAIL_MAILGUN_API_KEY, ANYMAIL_SENDGRID_API_KEY, ANYMAIL_BREVO_API_KEY, ... and
+# ANYMAIL_WEBHOOK_SECRET ("user:password"), which turns the tracking webhooks on.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): env_str(name)
+    for name in sorted(os.environ)
+    if name.startswith("ANYMAIL_") and env_str(name)
+}
+# Django 6.1 configures sending through MAILERS (the EMAIL_* settings are deprecated). Every
+# email goes through our backend (suppressions, the outbox), which hands it to "delivery".
+MAILERS = {
+    "default": {"BACKEND": "emails.backend.EmailBackend", "OPTIONS": {"deliver_with": "delivery"}},
+    "delivery": _DELIVERY,
+}
+del EMAIL_HOST, _DELIVERY
+# The outbox page (/outbox/) shows every email sent, sign-in codes included, to anyone: a demo
+# convenience that must never be on for a public site.
+EMAIL_OUTBOX = env_bool("EMAIL_OUTBOX", DEBUG)
+if EMAIL_OUTBOX and not DEBUG:
+    raise ImproperlyConfigured(
+        "EMAIL_OUTBOX shows every email (sign-in codes included) to anyone; it is for the demo "
+        "only and cannot be on when DEBUG is off."
+    )
 
 # Stripe: with no real key the site talks to the local stand-in (devtools/stripe_standin);
 # a real key and an empty STRIPE_API_BASE talk to Stripe itself.

@@ -38,6 +38,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("", include("subscriptions.urls")),
     path("newsletters/", include("newsletters.urls")),
+    path("", include("emails.urls")),
     path(
         "sitemap.xml",
         require_safe(sitemap),

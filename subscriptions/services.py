@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from emails.sending import send_later
 
 from .entitlements import may_start_trial
 from .models import (
@@ -398,9 +398,12 @@ def _tell_reader_of_duplicate(record: DuplicateSubscription) -> None:
         "amount": format_money(record.amount_refunded, record.currency),
         "account_url": f"{settings.SITE_URL}/account/",
     }
-    subject = f"We cancelled your second {settings.SITE_NAME} subscription"
-    body = render_to_string("subscriptions/email/duplicate_cancelled.txt", context)
-    transaction.on_commit(lambda: _send_quietly(subject, body, record.user.email))
+    send_later(
+        to=record.user.email,
+        subject=f"We cancelled your second {settings.SITE_NAME} subscription",
+        template="subscriptions/email/duplicate_cancelled.txt",
+        context=context,
+    )
 
 
 def duplicate_message(records) -> str:
@@ -596,12 +599,8 @@ def delete_stripe_customer(*, user) -> None:
 
 
 # ---------------------------------------------------------------- emails
-def _send_quietly(subject: str, body: str, to: str) -> None:
-    # The change is committed already; a mail server hiccup must not turn it into a 500.
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception:
-        log.exception("Could not send %r to %s", subject, to)
+# Queued in the same transaction as the notice (emails.sending): a rolled-back webhook queues
+# nothing and is redelivered; a committed one has its email sent by a worker, with retries.
 
 
 def notify_payment_failed(*, invoice: dict) -> bool:
@@ -624,10 +623,12 @@ def notify_payment_failed(*, invoice: dict) -> bool:
         "billing_url": f"{settings.SITE_URL}/account/",
         "amount": format_money(invoice.get("amount_due"), invoice.get("currency") or ""),
     }
-    subject = f"Your payment to {settings.SITE_NAME} failed"
-    body = render_to_string("subscriptions/email/payment_failed.txt", context)
-    # Only once the notice is committed: a rolled-back webhook will be redelivered and mail then.
-    transaction.on_commit(lambda: _send_quietly(subject, body, user.email))
+    send_later(
+        to=user.email,
+        subject=f"Your payment to {settings.SITE_NAME} failed",
+        template="subscriptions/email/payment_failed.txt",
+        context=context,
+    )
     return True
 
 
@@ -642,6 +643,9 @@ def notify_trial_ending(*, subscription: Subscription) -> None:
         "cancel_at_period_end": subscription.cancel_at_period_end,
         "account_url": f"{settings.SITE_URL}/account/",
     }
-    subject = f"Your {settings.SITE_NAME} trial ends soon"
-    body = render_to_string("subscriptions/email/trial_ending.txt", context)
-    transaction.on_commit(lambda: _send_quietly(subject, body, user.email))
+    send_later(
+        to=user.email,
+        subject=f"Your {settings.SITE_NAME} trial ends soon",
+        template="subscriptions/email/trial_ending.txt",
+        context=context,
+    )

@@ -10,6 +10,30 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # On SQLite the test database is a file here (settings.py), shared with worker processes.
     (settings.BASE_DIR / "var").mkdir(exist_ok=True)
+    # The demo's outbox keeps a copy of every email in the database; tests that read it turn
+    # it on (the `outbox_on` fixture).
+    settings.EMAIL_OUTBOX = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_through_the_sites_backend(django_test_environment):
+    """Django's test set-up points every mailer at locmem; put the site's own backend back
+    in front of it, so every test's email passes the suppressions (and the outbox) as in
+    production and still lands in mail.outbox."""
+    from django.conf import settings
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "emails.backend.EmailBackend",
+            "OPTIONS": {"deliver_with": "delivery"},
+        },
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
+@pytest.fixture
+def outbox_on(settings):
+    settings.EMAIL_OUTBOX = True
 
 
 def clear_own_cache_keys():

@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from tests.task_helpers import run_queued_tasks
+
 pytestmark = pytest.mark.django_db
 
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
@@ -94,6 +96,8 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(reader, pa
     assert response.status_code == 302
     assert here.get("/").wsgi_request.user == reader
     assert not elsewhere.get("/").wsgi_request.user.is_authenticated
+    # The notice is not on the reader's path: a worker sends it.
+    assert run_queued_tasks() == 1
     notice = mail.outbox[-1]
     assert notice.to == [reader.email]
     assert "Your password was changed." in notice.body

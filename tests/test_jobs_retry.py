@@ -84,3 +84,24 @@ def test_the_admin_lists_a_task_that_gave_up_under_failed(client, django_user_mo
     detail = client.get(f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/")
     assert detail.status_code == 200
     assert "provider unavailable (try 3)" in detail.content.decode()
+
+
+def test_staff_run_a_task_that_gave_up_again_from_the_admin(client, django_user_model):
+    flaky_make_group.enqueue("second-chance", failures=3)
+    for _ in range(3):
+        run_queued_tasks()
+        make_due()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    admin = django_user_model.objects.create_superuser(email="boss@example.com", password="x")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/django_tasks_database/dbtaskresult/",
+        {"action": "run_again", "_selected_action": [str(failed.pk)]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Queued 1 failed task(s) to run again." in response.content.decode()
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.args_kwargs == {"args": ["second-chance"], "kwargs": {"failures": 3}}
+    assert run_queued_tasks() == 1  # the cause is gone now (three tries are on record)
+    assert Group.objects.filter(name="second-chance").exists()

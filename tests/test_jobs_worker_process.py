@@ -56,3 +56,27 @@ def test_sigterm_stops_an_idle_worker_at_once():
     output, _ = worker.communicate(timeout=10)
     assert worker.returncode == 0, output
     assert "shutting down gracefully" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_sends_a_queued_email_which_then_shows_in_the_outbox():
+    from emails.models import OutboxMessage, Suppression
+    from emails.sending import send_later
+
+    Suppression.objects.create(
+        address="bounced@example.com", reason="bounced", event_at=timezone.now()
+    )
+    send_later(
+        to=["reader@example.com", "bounced@example.com"],
+        subject="Your payment failed",
+        template="subscriptions/email/payment_failed.txt",
+        context={"site_name": "The Newsroom", "billing_url": "http://localhost:8000/account/"},
+    )
+    output = run_worker_batch(EMAIL_OUTBOX="1", EMAIL_PROVIDER="console")
+    # The worker's mailer is the console: the email is in its output ...
+    assert "Subject: Your payment failed" in output
+    assert "To: reader@example.com" in output
+    # ... and in the outbox the browser reads, without the suppressed address.
+    kept = OutboxMessage.objects.get()
+    assert kept.recipients == ["reader@example.com"]
+    assert "http://localhost:8000/account/" in kept.body

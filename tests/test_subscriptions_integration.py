@@ -13,6 +13,7 @@ from subscriptions.entitlements import has_paid_access
 from subscriptions.models import ProcessedEvent, Subscription
 from tests.factories import SECRET_SENTENCE, make_article
 from tests.stripe_helpers import make_plan
+from tests.task_helpers import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,6 +142,7 @@ def test_a_failed_renewal_gives_grace_a_banner_and_one_email_then_ends_access(
     page = client.get(article.get_absolute_url()).content.decode()
     assert SECRET_SENTENCE in page
     assert "Your last payment failed" in page
+    run_queued_tasks()  # the webhook queued the email; a worker sends it
     assert len(mail.outbox) == 1
     assert reader.email in mail.outbox[0].to
     assert "/account/" in mail.outbox[0].body

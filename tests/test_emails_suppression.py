@@ -1,0 +1,100 @@
+"""A suppressed address is never sent to again; the member's admin page says why."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core.mail import EmailMessage
+from django.test import Client
+
+from emails.models import Suppression
+from emails.sending import send_later
+from tests.task_helpers import run_queued_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def _suppress(address, reason):
+    return Suppression.objects.create(
+        address=address,
+        reason=reason,
+        provider="Postmark",
+        detail="smtp;550 5.1.1 no such user",
+        event_at=datetime(2026, 11, 30, 10, 21, tzinfo=UTC),
+    )
+
+
+def _queue_billing_email(to):
+    send_later(
+        to=to,
+        subject="Your trial ends soon",
+        template="subscriptions/email/trial_ending.txt",
+        context={"site_name": "The Newsroom"},
+    )
+
+
+def test_a_bounced_address_gets_no_queued_email(mailoutbox, reader):
+    _suppress(reader.email, "bounced")
+    _queue_billing_email(reader.email)
+    run_queued_tasks()
+    assert mailoutbox == []
+
+
+def test_a_bounced_address_gets_no_sign_in_code_either(mailoutbox, reader):
+    _suppress(reader.email, "bounced")
+    response = Client().post("/accounts/login/code/", {"email": reader.email})
+    assert response.status_code == 302
+    assert mailoutbox == []
+
+
+def test_only_the_suppressed_recipient_is_dropped_from_a_shared_message(mailoutbox):
+    _suppress("complainer@example.com", "complained")
+    _queue_billing_email(["fine@example.com", "Complainer@Example.com"])
+    run_queued_tasks()
+    (sent,) = mailoutbox
+    assert sent.to == ["fine@example.com"]
+
+
+def test_an_unsubscribe_stops_newsletters_but_not_the_readers_own_sign_in_code(mailoutbox, reader):
+    _suppress(reader.email, "unsubscribed")
+    newsletter = EmailMessage(
+        "The morning briefing",
+        "Today's stories",
+        to=[reader.email],
+        headers={"List-Unsubscribe": "<https://news.example/unsubscribe/x/>"},
+    )
+    assert newsletter.send() == 0
+    assert mailoutbox == []
+    response = Client().post("/accounts/login/code/", {"email": reader.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "code" in mailoutbox[0].subject.lower()
+
+
+def test_an_address_with_no_suppression_is_delivered(mailoutbox, reader):
+    _suppress("someone-else@example.com", "bounced")
+    _queue_billing_email(reader.email)
+    run_queued_tasks()
+    assert [m.to for m in mailoutbox] == [[reader.email]]
+
+
+def test_the_members_admin_page_says_why_we_stopped_emailing_them(client, editor, reader):
+    editor.is_superuser = True
+    editor.save()
+    client.force_login(editor)
+    _suppress(reader.email, "bounced")
+    page = client.get(f"/admin/accounts/user/{reader.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Email delivery" in html
+    assert "Suppressed since 30 Nov 2026 10:21 UTC: the address bounced" in html
+    assert "no such user" in html
+    assert "We send no email at all to this address." in html
+
+
+def test_a_member_without_suppression_is_shown_as_delivering(client, editor, reader):
+    editor.is_superuser = True
+    editor.save()
+    client.force_login(editor)
+    page = client.get(f"/admin/accounts/user/{reader.pk}/change/")
+    assert page.status_code == 200
+    assert "Delivering normally" in page.content.decode()
