@@ -61,8 +61,8 @@ def linkify(text: str) -> SafeString:
 @require_safe
 def outbox(request: HttpRequest) -> HttpResponse:
     _outbox_on()
-    messages = OutboxMessage.objects.defer("body", "html")[:PAGE_SIZE]
-    return render(request, "emails/outbox.html", {"messages": messages})
+    emails = OutboxMessage.objects.defer("body", "html")[:PAGE_SIZE]
+    return render(request, "emails/outbox.html", {"emails": emails})
 
 
 @require_safe

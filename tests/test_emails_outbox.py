@@ -87,6 +87,8 @@ def test_an_email_sent_by_a_worker_shows_in_the_outbox(outbox_on, mailoutbox):
     assert OutboxMessage.objects.filter(subject="Queued then sent").count() == 1
     listing = Client().get("/outbox/")
     assert listing.status_code == 200
+    # Listed once: as a link to the message, not also as a banner of the site's messages.
+    assert listing.content.decode().count("Queued then sent") == 1
     assert "<strong>Queued then sent</strong>" in listing.content.decode()
 
 
