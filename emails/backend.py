@@ -1,80 +1,121 @@
 """The site's one email backend (MAILERS["default"]): the one place every email passes.
 
-It drops suppressed recipients, keeps an outbox copy when EMAIL_OUTBOX is on, and hands what is
-left to the mailer named by its `deliver_with` option (console, SMTP or an anymail provider).
+It drops suppressed recipients, hands what is left to the mailer named by its `deliver_with`
+option (console, SMTP or an anymail provider), then keeps an outbox copy when EMAIL_OUTBOX is
+on. One query finds the suppressions of a call, whatever its size; a connection opened for many
+calls (`with mailers.default as connection:`, as a newsletter batch does) reads the list of
+suppressed addresses once, when first needed, and keeps it until it is closed.
+
+A dropped recipient is reported the way providers report a refusal, in anymail's terms:
+`message.anymail_status.recipients[address].status == "rejected"` (and a message left with
+nobody to send to is not handed to the mailer at all).
 """
 
 import logging
+from email.utils import parseaddr
 
+from anymail.message import AnymailRecipientStatus, AnymailStatus
 from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 
-from .models import OutboxMessage, Suppression
+from .models import BLOCKS_EVERYTHING, OutboxMessage, Suppression
 
 log = logging.getLogger(__name__)
 
-# Newsletter and other bulk email carries List-Unsubscribe (RFC 8058); a reader's unsubscribe
-# at the provider stops that, and only that.
-BULK_HEADER = "List-Unsubscribe"
 OUTBOX_KEEPS = 500
 
 
+def bare(address: str) -> str:
+    return parseaddr(address)[1].lower()
+
+
 def is_bulk(message: EmailMessage) -> bool:
-    return any(name.lower() == BULK_HEADER.lower() for name in message.extra_headers)
+    """Newsletters and other bulk email carry List-Unsubscribe (RFC 8058), in the message's
+    headers or, in a batch send, in each recipient's merge headers."""
+    names = list(message.extra_headers)
+    for headers in (getattr(message, "merge_headers", None) or {}).values():
+        names.extend(headers)
+    return any(name.lower().startswith("list-unsubscribe") for name in names)
 
 
-def drop_suppressed(message: EmailMessage) -> list[str]:
-    """Remove suppressed addresses from the message; the addresses removed."""
-    everyone = [*message.to, *message.cc, *message.bcc]
-    if not everyone:
-        return []
-    from email.utils import parseaddr
+def _everyone(message: EmailMessage) -> list[str]:
+    return [*message.to, *message.cc, *message.bcc]
 
-    def bare(address: str) -> str:
-        return parseaddr(address)[1].lower()
 
-    blocked = set(
-        Suppression.objects.blocking(
-            [bare(a) for a in everyone], bulk=is_bulk(message)
-        ).values_list("address", flat=True)
+def suppressed(addresses=None) -> dict[str, str]:
+    """{address: reason} for the given addresses, or for every suppressed address."""
+    rows = (
+        Suppression.objects.all()
+        if addresses is None
+        else Suppression.objects.filter(address__in=addresses)
     )
-    if not blocked:
-        return []
-    message.to = [a for a in message.to if bare(a) not in blocked]
-    message.cc = [a for a in message.cc if bare(a) not in blocked]
-    message.bcc = [a for a in message.bcc if bare(a) not in blocked]
-    merge_data = getattr(message, "merge_data", None)
-    if merge_data:  # anymail batch sends: one entry per recipient
-        message.merge_data = {k: v for k, v in merge_data.items() if bare(k) not in blocked}
-    return sorted(a for a in everyone if bare(a) in blocked)
+    return dict(rows.order_by().values_list("address", "reason"))
 
 
-def keep_in_outbox(message: EmailMessage) -> None:
-    html = next(
-        (
-            content
-            for content, mimetype in getattr(message, "alternatives", [])
-            if mimetype == "text/html"
-        ),
-        "",
-    )
-    if message.content_subtype == "html":
-        html = html or message.body
-    OutboxMessage.objects.create(
-        subject=str(message.subject)[:998],
-        from_email=str(message.from_email)[:998],
-        to="\n".join([*message.to, *message.cc, *message.bcc]),
-        body=message.body if message.content_subtype != "html" else "",
-        html=str(html),
+def drop_suppressed(messages: list[EmailMessage], reasons=None) -> dict[int, list[str]]:
+    """Remove suppressed addresses from each message; {index: addresses removed}.
+
+    `reasons` ({address: reason}) may be given by a caller that already read them."""
+    addresses = {bare(a) for m in messages for a in _everyone(m)}
+    if not addresses:
+        return {}
+    if reasons is None:
+        reasons = suppressed(addresses)
+    dropped = {}
+    for index, message in enumerate(messages):
+        bulk = is_bulk(message)
+        blocked = {
+            address
+            for address in map(bare, _everyone(message))
+            if address in reasons and (bulk or reasons[address] in BLOCKS_EVERYTHING)
+        }
+        if not blocked:
+            continue
+        dropped[index] = [a for a in _everyone(message) if bare(a) in blocked]
+        message.to = [a for a in message.to if bare(a) not in blocked]
+        message.cc = [a for a in message.cc if bare(a) not in blocked]
+        message.bcc = [a for a in message.bcc if bare(a) not in blocked]
+        for name in ("merge_data", "merge_headers", "merge_metadata"):  # anymail batch sends
+            per_recipient = getattr(message, name, None)
+            if per_recipient:
+                setattr(
+                    message,
+                    name,
+                    {k: v for k, v in per_recipient.items() if bare(k) not in blocked},
+                )
+    return dropped
+
+
+def _report_rejected(message: EmailMessage, addresses: list[str]) -> None:
+    status = getattr(message, "anymail_status", None)
+    if status is None:
+        status = message.anymail_status = AnymailStatus()
+    statuses = dict(status.recipients)
+    statuses.update({bare(a): AnymailRecipientStatus(None, "rejected") for a in addresses})
+    status.set_recipient_status(statuses)
+
+
+def keep_in_outbox(messages: list[EmailMessage]) -> None:
+    def html_of(message):
+        alternatives = getattr(message, "alternatives", [])
+        html = next((str(c) for c, mimetype in alternatives if mimetype == "text/html"), "")
+        return html or (message.body if message.content_subtype == "html" else "")
+
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            subject=str(m.subject)[:998],
+            from_email=str(m.from_email)[:998],
+            to="\n".join(_everyone(m)),
+            body=m.body if m.content_subtype != "html" else "",
+            html=html_of(m),
+        )
+        for m in messages
     )
     # The demo's outbox is a window, not an archive.
-    stale = OutboxMessage.objects.order_by("-sent_at", "-id").values_list("id", flat=True)[
-        OUTBOX_KEEPS:
-    ]
-    if stale:
-        OutboxMessage.objects.filter(id__in=list(stale)).delete()
+    stale = OutboxMessage.objects.values_list("id", flat=True)[OUTBOX_KEEPS:]
+    OutboxMessage.objects.filter(id__in=list(stale)).delete()
 
 
 class EmailBackend(BaseEmailBackend):
@@ -82,6 +123,7 @@ class EmailBackend(BaseEmailBackend):
         super().__init__(**kwargs)
         self.deliver_with = deliver_with
         self.delivery = None
+        self.snapshot = None
 
     def open(self):
         if self.delivery is not None:
@@ -91,6 +133,7 @@ class EmailBackend(BaseEmailBackend):
         return True
 
     def close(self):
+        self.snapshot = None
         if self.delivery is not None:
             try:
                 self.delivery.close()
@@ -98,23 +141,27 @@ class EmailBackend(BaseEmailBackend):
                 self.delivery = None
 
     def send_messages(self, email_messages):
-        deliverable = []
-        for message in email_messages:
-            dropped = drop_suppressed(message)
-            if dropped:
-                log.info("Not sending %r to suppressed %s", str(message.subject), dropped)
-            if message.recipients():
-                deliverable.append(message)
-        if not deliverable:
-            return 0
-        opened = self.open()
-        try:
-            sent = self.delivery.send_messages(deliverable) or 0
-        finally:
-            if opened:
-                self.close()
-        # Only what the mailer took: a failed send that is retried shows once, when it goes.
-        if settings.EMAIL_OUTBOX:
-            for message in deliverable:
-                keep_in_outbox(message)
+        messages = list(email_messages)
+        if self.delivery is not None:  # opened by the caller for many calls
+            if self.snapshot is None:
+                self.snapshot = suppressed()
+            dropped = drop_suppressed(messages, self.snapshot)
+        else:
+            dropped = drop_suppressed(messages)
+        for index, addresses in dropped.items():
+            log.info("Not sending %r to suppressed %s", str(messages[index].subject), addresses)
+        deliverable = [m for m in messages if m.recipients()]
+        sent = 0
+        if deliverable:
+            opened = self.open()
+            try:
+                sent = self.delivery.send_messages(deliverable) or 0
+            finally:
+                if opened:
+                    self.close()
+            # Only what the mailer took: a failed send that is retried shows once, when it goes.
+            if settings.EMAIL_OUTBOX:
+                keep_in_outbox(deliverable)
+        for index, addresses in dropped.items():
+            _report_rejected(messages[index], addresses)
         return sent

@@ -98,3 +98,56 @@ def test_a_member_without_suppression_is_shown_as_delivering(client, editor, rea
     page = client.get(f"/admin/accounts/user/{reader.pk}/change/")
     assert page.status_code == 200
     assert "Delivering normally" in page.content.decode()
+
+
+def test_a_batch_send_loses_the_suppressed_member_and_reports_them_rejected(mailoutbox):
+    # The shape of a newsletter batch: many recipients, per-recipient merge data and headers.
+    _suppress("leaver@example.com", "unsubscribed")
+    message = EmailMessage(
+        "Briefing", "Hello {{name}}", to=["stay@example.com", "leaver@example.com"]
+    )
+    message.merge_data = {"stay@example.com": {"name": "S"}, "leaver@example.com": {"name": "L"}}
+    message.merge_headers = {
+        "stay@example.com": {"List-Unsubscribe": "<https://news.example/u/1/>"},
+        "leaver@example.com": {"List-Unsubscribe": "<https://news.example/u/2/>"},
+    }
+    assert message.send() == 1
+    (sent,) = mailoutbox
+    assert sent.to == ["stay@example.com"]
+    assert list(sent.merge_data) == ["stay@example.com"]
+    assert list(sent.merge_headers) == ["stay@example.com"]
+    assert message.anymail_status.recipients["leaver@example.com"].status == "rejected"
+
+
+def test_a_message_with_only_suppressed_recipients_is_not_handed_over(mailoutbox):
+    _suppress("gone@example.com", "bounced")
+    message = EmailMessage("Receipt", "Thanks", to=["gone@example.com"])
+    assert message.send() == 0
+    assert mailoutbox == []
+    assert message.anymail_status.status == {"rejected"}
+
+
+def test_one_query_finds_the_suppressions_of_a_whole_batch(django_assert_num_queries, mailoutbox):
+    from django.core.mail import mailers
+
+    _suppress("gone@example.com", "bounced")
+    messages = [
+        EmailMessage(f"Story {n}", "body", to=[f"member{n}@example.com"]) for n in range(50)
+    ]
+    messages.append(EmailMessage("Story x", "body", to=["gone@example.com"]))
+    with django_assert_num_queries(1), mailers.default as connection:
+        assert connection.send_messages(messages) == 50
+    assert len(mailoutbox) == 50
+
+
+def test_a_connection_open_for_many_sends_reads_the_suppressions_once(
+    django_assert_num_queries, mailoutbox
+):
+    from django.core.mail import mailers
+
+    _suppress("gone@example.com", "bounced")
+    with django_assert_num_queries(1), mailers.default as connection:
+        for n in range(30):
+            connection.send_messages([EmailMessage(f"S{n}", "b", to=[f"m{n}@example.com"])])
+        assert connection.send_messages([EmailMessage("x", "b", to=["gone@example.com"])]) == 0
+    assert len(mailoutbox) == 30
