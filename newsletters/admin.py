@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -150,6 +151,7 @@ class SendAdmin(admin.ModelAdmin):
         if send is None or not self.has_view_permission(request, send):
             return super().change_view(request, object_id, form_url, extra_context)
         counts = delivery.progress(send)
+        reports = delivery.provider_reports(send)
         problems = list(
             Delivery.objects.filter(
                 send=send, state__in=[Delivery.State.UNKNOWN, Delivery.State.FAILED]
@@ -160,6 +162,8 @@ class SendAdmin(admin.ModelAdmin):
             "title": str(send),
             "send": send,
             "counts": counts,
+            "reports": reports,
+            "tracking": settings.NEWSLETTER_TRACKING,
             "problems": problems,
             "can_steer": request.user.has_perm("newsletters.send_newsletter"),
             "opts": self.model._meta,

@@ -206,3 +206,31 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.email}: {self.get_state_display()}"
+
+
+class DeliveryEvent(models.Model):
+    """What the provider's signed tracking webhook said happened to one delivery, once per kind.
+
+    Per send, the admin counts these: delivered, bounced, complained, unsubscribed (and opened
+    and clicked, only when NEWSLETTER_TRACKING is on).
+    """
+
+    class Kind(models.TextChoices):
+        DELIVERED = "delivered", "Delivered"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Marked as spam"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed at the provider"
+        OPENED = "opened", "Opened"
+        CLICKED = "clicked", "Clicked"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "kind"], name="one_event_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.delivery}: {self.get_kind_display()}"

@@ -6,16 +6,19 @@ nothing) and delivered by workers (`delivery.py`).
 
 import logging
 from dataclasses import dataclass
+from itertools import batched
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Lower
 from django.tasks import task
 from django.utils import timezone
 
 from articles.models import Article
+from emails.models import Suppression
 from newsroom.emails import RenderedEmail
 from subscriptions.entitlements import with_paid_access
 
@@ -32,6 +35,9 @@ from .models import Delivery, Newsletter, Segment, Send
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
+
+PREPARE_CHUNK = 5000
+SKIPPED = Delivery.State.SKIPPED
 
 
 class NotSendable(Exception):
@@ -64,6 +70,8 @@ def members(newsletter: Newsletter, segment: str):
             )
         )
     )
+    # Addresses the provider told us to stop writing to (bounces, complaints, unsubscribes).
+    users = users.exclude(Exists(Suppression.objects.filter(address=Lower(OuterRef("email")))))
     if segment == Segment.PAYING:
         return users.filter(paid_access=True)
     if segment == Segment.FREE:
@@ -150,18 +158,26 @@ def prepare_send(send_id: int) -> int:
             .order_by("pk")
             .values_list("pk", "email")
         )
-        rows = [
-            Delivery(
-                send=send,
-                newsletter_id=send.newsletter_id,
-                article_id=send.article_id,
-                user_id=pk,
-                email=email,
-                **({} if valid_address(email) else {"state": Delivery.State.SKIPPED, "error": BAD}),
+        made = 0
+        # In slices, so a worker never holds a row object per member at once.
+        for chunk in batched(
+            recipients.iterator(chunk_size=PREPARE_CHUNK), PREPARE_CHUNK, strict=False
+        ):
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(
+                        send=send,
+                        newsletter_id=send.newsletter_id,
+                        article_id=send.article_id,
+                        user_id=pk,
+                        email=email,
+                        **({} if valid_address(email) else {"state": SKIPPED, "error": BAD}),
+                    )
+                    for pk, email in chunk
+                ],
+                ignore_conflicts=True,
             )
-            for pk, email in recipients.iterator(chunk_size=5000)
-        ]
-        Delivery.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+            made += len(chunk)
         if not Send.objects.filter(pk=send.pk, state=Send.State.PREPARING).update(
             state=Send.State.SENDING
         ):
@@ -169,7 +185,7 @@ def prepare_send(send_id: int) -> int:
             transaction.set_rollback(True)
             return 0
         start_workers(send.pk)
-    return len(rows)
+    return made
 
 
 # ---------------------------------------------------------------- the editor's controls
