@@ -6,6 +6,7 @@ actions, not only in which buttons are shown: a hand-made POST gets no further t
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -113,6 +114,20 @@ class ArticleImageInline(admin.TabularInline):
 
 
 class ArticleChangeList(ChangeList):
+    def get_filters(self, request):
+        # Django builds a datetime from the date filter's year and adds a year (or 32 days) to
+        # it: a year past 9998 overflowed into a 500. The admin turns this error into its usual
+        # "?e=1" page, as it does for a month of 13.
+        year = request.GET.get(f"{self.date_hierarchy}__year")
+        if year is not None and not (
+            year.isascii() and year.isdigit() and len(year) <= 4 and 1 <= int(year) <= 9998
+        ):
+            raise IncorrectLookupParameters(f"No such year: {year[:20]!r}")
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(str(error)) from error
+
     def get_queryset(self, request, exclude_parameters=None):
         # The list never shows the body; bylines come in one query for the whole page.
         queryset = super().get_queryset(request, exclude_parameters)
@@ -313,12 +328,19 @@ class ArticleAdmin(VersionAdmin):
             raise Http404("No such article.")
         return article
 
+    @staticmethod
+    def _check_version_id(version_id: str) -> None:
+        # The address allows any run of digits; 5000 of them made int() itself refuse (a 500).
+        if not (version_id.isascii() and version_id.isdigit() and len(version_id) <= 18):
+            raise Http404("No such version.")
+
     def history_view(self, request, object_id, extra_context=None):
         self._article_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         article = self._article_or_404(request, object_id)
+        self._check_version_id(version_id)
         if request.method == "POST":
             if not self.has_change_permission(request, article):
                 raise PermissionDenied
@@ -346,6 +368,7 @@ class ArticleAdmin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not (can_edit_any(request.user) and can_publish(request.user)):
             raise PermissionDenied
+        self._check_version_id(version_id)
         return super().recover_view(request, version_id, extra_context)
 
     # -- previews and secret links --

@@ -53,6 +53,30 @@ class RefuseNulMiddleware:
         return None
 
 
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class RefuseForeignCharsetMiddleware:
+    """Forms are UTF-8: a form body declared in any other charset is a 400 page.
+
+    Django refuses such a body with BadRequest the moment anything reads request.POST, and the
+    CSRF check does, twice: once for the request and again for the error page, which made the
+    error page itself fail and the answer a bare 500. Refused here, before either reads it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.content_params.get("charset") if request.content_params else None
+        # Exactly "utf-8", as Django compares it: it refuses even the alias "utf8".
+        if request.content_type in FORM_TYPES and charset and charset.lower() != "utf-8":
+            return HttpResponseBadRequest(
+                "Bad request: forms must be sent as UTF-8.", content_type="text/plain"
+            )
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
     """Django's CSP (settings.SECURE_CSP) on every page but the admin's.
 

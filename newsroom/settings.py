@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the session cookie or resolves a path into a query.
     "newsroom.middleware.RefuseNulMiddleware",
+    "newsroom.middleware.RefuseForeignCharsetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above sessions and messages: it sees the cookies and messages they add to a response.
     "newsroom.middleware.PrivateResponsesMiddleware",

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
@@ -49,11 +49,17 @@ urlpatterns = [
     path("favicon.ico", favicon),
 ]
 
+
+def serve_media(request, path):
+    # A name longer than the file system allows made the stat() in serve() fail: a 500.
+    if any(len(part.encode()) > 255 for part in path.split("/")):
+        raise Http404("No such file.")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media))
 
 # Last: section and article paths catch any other top-level slug.
 urlpatterns.append(path("", include("articles.urls")))

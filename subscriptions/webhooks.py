@@ -9,6 +9,7 @@ malformed is a 400 and changes nothing.
 import json
 import logging
 import re
+import time
 
 import stripe
 from django.conf import settings
@@ -139,6 +140,21 @@ def _bad(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _signed_in_the_future(header: str | None) -> bool:
+    """stripe-python refuses a stale timestamp but not one from the future; we refuse both."""
+    for item in (header or "").split(","):
+        key, _, value = item.strip().partition("=")
+        if (
+            key == "t"
+            and value.isascii()
+            and value.isdigit()
+            and len(value) <= 12
+            and int(value) > time.time() + SIGNATURE_TOLERANCE
+        ):
+            return True
+    return False
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
@@ -149,17 +165,21 @@ def stripe_webhook(request):
     body = request.body
     if len(body) > MAX_BODY_BYTES:
         return _bad("Body too large.", status=413)
+    signature = request.headers.get("Stripe-Signature")
+    if _signed_in_the_future(signature):
+        return _bad("Invalid signature.")
     try:
         get_client().construct_event(
             body,
-            request.headers.get("Stripe-Signature"),
+            signature,
             settings.STRIPE_WEBHOOK_SECRET,
             tolerance=SIGNATURE_TOLERANCE,
         )
         payload = json.loads(body)
     except stripe.SignatureVerificationError:
         return _bad("Invalid signature.")
-    except (ValueError, TypeError, AttributeError, KeyError):
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+        # RecursionError: JSON nested thousands deep, which the parser refuses by raising it.
         return _bad("Malformed event.")
     if not isinstance(payload, dict):
         return _bad("Malformed event.")

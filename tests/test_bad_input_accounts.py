@@ -235,3 +235,43 @@ def test_a_user_agent_with_a_nul_byte_can_still_sign_in(client, reader, password
     )
     assert response.status_code == 302
     assert client.get("/account/").status_code == 200
+
+
+FOREIGN_CHARSETS = ["utf-16", "utf-32", "latin-1", "utf8", "no-such-charset", "utf-8\x7f"]
+
+
+@pytest.mark.parametrize("charset", FOREIGN_CHARSETS)
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/", "/subscribe/checkout/"])
+def test_a_form_in_a_charset_other_than_utf8_is_a_bad_request_that_says_so(reader, path, charset):
+    # Django refuses the body when request.POST is read; the CSRF check read it again for the
+    # error page, which then failed too: a bare 500.
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/accounts/login/").cookies["csrftoken"].value
+    body = f"csrfmiddlewaretoken={token}&login=reader%40example.com&password=x"
+    before = database_state()
+    response = client.generic(
+        "POST",
+        path,
+        body.encode("utf-16") if charset == "utf-16" else body.encode(),
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 400
+    assert response.content.decode() == "Bad request: forms must be sent as UTF-8."
+    assert database_state() == before
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8"])
+def test_a_form_declared_as_utf8_still_signs_in(reader, password, charset):
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/accounts/login/").cookies["csrftoken"].value
+    body = f"csrfmiddlewaretoken={token}&login=reader%40example.com&password={password}"
+    response = client.generic(
+        "POST",
+        "/accounts/login/",
+        body.encode(),
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(reader.pk)

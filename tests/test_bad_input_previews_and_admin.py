@@ -138,3 +138,43 @@ def test_odd_admin_list_filters_still_get_a_page(client, desk_editor, draft, que
     client.force_login(desk_editor)
     response = client.get("/admin/articles/article/", QUERY_STRING=query)
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "published_at__year=99999999999",
+        "published_at__year=10000",
+        "published_at__year=9999",
+        "published_at__year=9999&published_at__month=12",
+        "published_at__year=0",
+        "published_at__year=-1",
+        "published_at__year=%D9%A3",  # an Arabic-Indic digit, which int() would read as 3
+        "published_at__year=" + "9" * 5000,
+        "published_at__year=2026&published_at__month=99999999999",
+        "published_at__year=2026&published_at__month=2&published_at__day=99999999999",
+    ],
+)
+def test_an_impossible_year_in_the_date_filter_gets_the_admins_error_page(
+    client, desk_editor, draft, query
+):
+    # Django built a datetime from the year and added a year to it: OverflowError, a 500.
+    client.force_login(desk_editor)
+    before = database_state()
+    response = client.get("/admin/articles/article/", QUERY_STRING=query)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/articles/article/?e=1"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Select article to change" in page.content.decode()
+    assert database_state() == before
+
+
+def test_a_real_year_in_the_date_filter_lists_that_years_articles(client, desk_editor, draft):
+    client.force_login(desk_editor)
+    published = make_article(headline="Harbour reopens after the storm")
+    response = client.get(
+        "/admin/articles/article/", {"published_at__year": published.published_at.year}
+    )
+    assert response.status_code == 200
+    assert "Harbour reopens after the storm" in response.content.decode()

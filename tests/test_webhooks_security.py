@@ -53,6 +53,35 @@ def test_a_stale_timestamp_is_refused_even_when_signed_correctly(client, live_ev
     assert nothing_changed()
 
 
+def test_a_timestamp_from_the_future_is_refused_beyond_the_same_tolerance(client, live_event):
+    response = post_event(client, live_event, timestamp=int(time.time()) + 301)
+    assert response.status_code == 400
+    assert response.json() == {"error": "Invalid signature."}
+    assert nothing_changed()
+
+
+def test_a_timestamp_slightly_ahead_within_the_tolerance_is_accepted(client, live_event):
+    # Clocks drift: a few seconds ahead is still Stripe.
+    response = post_event(client, live_event, timestamp=int(time.time()) + 30)
+    assert response.status_code == 200
+    assert Subscription.objects.get().status == "active"
+
+
+@pytest.mark.parametrize("opener, closer", [("[", "]"), ('{"a":', "}")])
+def test_a_signed_event_nested_thousands_deep_is_refused(client, stripe_standin, opener, closer):
+    payload = (
+        '{"id": "evt_deep", "type": "customer.subscription.created", "data": {"object": '
+        + opener * 5000
+        + "1"
+        + closer * 5000
+        + "}}"
+    )
+    response = post_event(client, payload)
+    assert response.status_code == 400
+    assert response.json() == {"error": "Malformed event."}
+    assert nothing_changed()
+
+
 def test_a_body_altered_after_signing_is_refused(client, live_event):
     payload = json.dumps(live_event)
     header = sign(payload)
