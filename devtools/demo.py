@@ -158,10 +158,7 @@ def main() -> int:
                 "newsroom.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
-                "--workers",
-                os.environ.get("WEB_CONCURRENCY", "2"),
-                "--timeout",
-                "30",
+                # Workers, threads and timeouts: gunicorn.conf.py, as in production.
                 "--access-logfile",
                 "-",
             ],

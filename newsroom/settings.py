@@ -166,7 +166,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock up front, so the demo's concurrent workers wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-    # A file, not memory, so a `db_worker` process started by a test sees the test database.
+    # A file, not memory, so processes a test starts (db_worker, gunicorn) see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,9 +175,12 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis; while it is unreachable, a per-process cache (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis that drops packets costs a request half a second, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -355,8 +358,12 @@ STRIPE_API_BASE = env_str(
     "STRIPE_API_BASE",
     "http://127.0.0.1:12111" if STRIPE_SECRET_KEY.startswith("sk_test_standin") else "",
 ).rstrip("/")
-# Seconds per attempt; with two retries a Stripe outage still answers inside gunicorn's 30 s.
-STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 8)
+# Seconds one attempt may wait for Stripe's answer, and one call (retries included) in all; after
+# two calls in a row that cannot reach Stripe, calls fail at once for STRIPE_BREAKER_SECONDS.
+# See subscriptions/stripe_guard.py.
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 5)
+STRIPE_DEADLINE = env_int("STRIPE_DEADLINE", 8)
+STRIPE_BREAKER_SECONDS = env_int("STRIPE_BREAKER_SECONDS", 30)
 SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
 if not STRIPE_SECRET_KEY.startswith("sk_test_standin") and STRIPE_WEBHOOK_SECRET.startswith(
     "whsec_newsroom_demo"
@@ -414,6 +421,9 @@ if METERED_FREE_STORIES < 0:
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+# Sessions in the database, not the cache: readers stay signed in while Redis is down, and on
+# every node behind a load balancer.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

@@ -63,3 +63,6 @@ if settings.SERVE_MEDIA:
 
 # Last: section and article paths catch any other top-level slug.
 urlpatterns.append(path("", include("articles.urls")))
+
+# A database outage is a 503 with Retry-After, anything else the 500 page (newsroom/errors.py).
+handler500 = "newsroom.errors.server_error"

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from .stripe_guard import FAILURES_TO_OPEN, CircuitBreaker, GuardedRequestsClient
+
 API_VERSION = "2026-10-28.endive"
 MAX_NETWORK_RETRIES = 2
 
@@ -26,14 +28,20 @@ UNAVAILABLE = (
 @cache
 def get_client() -> stripe.StripeClient:
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-    timeout = settings.STRIPE_TIMEOUT
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         stripe_version=API_VERSION,
         base_addresses=base,
         max_network_retries=MAX_NETWORK_RETRIES,
-        # (connect, read): an unreachable Stripe fails fast instead of holding a worker.
-        http_client=stripe.RequestsClient(timeout=(min(3, timeout), timeout)),
+        # A short connect timeout, a deadline per call and a circuit breaker (stripe_guard.py):
+        # an unreachable Stripe fails fast instead of holding a worker.
+        http_client=GuardedRequestsClient(
+            read_timeout=settings.STRIPE_TIMEOUT,
+            deadline=settings.STRIPE_DEADLINE,
+            breaker=CircuitBreaker(
+                failures_to_open=FAILURES_TO_OPEN, open_seconds=settings.STRIPE_BREAKER_SECONDS
+            ),
+        ),
     )
 
 
