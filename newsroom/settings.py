@@ -115,9 +115,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "anymail",
     "emails",
+    "health_check",
 ]
 
 MIDDLEWARE = [
+    # First: every line logged while the request is handled carries its id.
+    "newsroom.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the session cookie or resolves a path into a query.
     "newsroom.middleware.RefuseNulMiddleware",
@@ -454,10 +457,26 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 # Off by default: most deployments redirect to HTTPS at the proxy in front of gunicorn.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 
+# Readable text by default; LOG_FORMAT=json writes one JSON object per line. Either way every
+# line carries the request id (newsroom/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "newsroom.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "newsroom.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # stripe-python logs every request at INFO; our own log lines say what matters.
     "loggers": {
@@ -466,3 +485,10 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO"},
     },
 }
+
+# Errors to Sentry, scrubbed of article text and addresses (newsroom/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from newsroom.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))

@@ -9,6 +9,7 @@ from django.views.static import serve
 
 from accounts import views as accounts_views
 from articles.sitemaps import ArticleSitemap, SectionSitemap
+from newsroom.health import ReadinessView, healthz
 
 
 @require_safe
@@ -31,6 +32,8 @@ def favicon(request):
 
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", ReadinessView.as_view(), name="readyz"),
     path("admin/", admin.site.urls),
     # Before allauth's own, which it replaces (accounts/views.py says why).
     path("accounts/login/", accounts_views.login, name="account_login"),

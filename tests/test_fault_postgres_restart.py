@@ -76,7 +76,13 @@ def test_readers_and_webhooks_get_a_503_while_postgres_restarts_then_it_recovers
     assert before.status_code == 200
     assert "Lighthouse keeper retires" in before.text
 
+    assert requests.get(node.url + "/readyz?format=json", timeout=10).status_code == 200
     postgres.stop()
+    # Alive but not ready: a load balancer sends readers elsewhere, nothing restarts it.
+    assert requests.get(node.url + "/healthz", timeout=10).status_code == 200
+    ready = requests.get(node.url + "/readyz?format=json", timeout=10)
+    assert ready.status_code == 503
+    assert ready.json()["Database(alias='default')"] != "OK"
     for url in (node.url + path, node.url + "/"):
         page = requests.get(url, timeout=10)
         assert page.status_code == 503
@@ -110,3 +116,4 @@ def test_readers_and_webhooks_get_a_503_while_postgres_restarts_then_it_recovers
     assert after.status_code == 200
     assert "Lighthouse keeper retires" in after.text
     assert time.monotonic() - started < 2
+    assert requests.get(node.url + "/readyz?format=json", timeout=10).status_code == 200
