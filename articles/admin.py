@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from newsroom.site import absolute
+
 from . import images
 from .forms import ArticleForm, body_field
 from .html import preview_shape
@@ -406,7 +408,7 @@ class ArticleAdmin(VersionAdmin):
             request,
             format_html(
                 "Preview link created: <a href='{0}'>{0}</a>",
-                request.build_absolute_uri(link.get_absolute_url()),
+                absolute(link.get_absolute_url()),
             ),
             messages.SUCCESS,
         )

@@ -1,12 +1,16 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import require_safe
 
+from newsroom.site import absolute
+
 from .models import Article, Section
 
 FEED_SIZE = 30
+FEED_MAX_AGE = 300
 
 
 class LatestArticlesFeed(Feed):
@@ -18,7 +22,10 @@ class LatestArticlesFeed(Feed):
     @method_decorator(require_safe)
     def __call__(self, request, *args, **kwargs):
         # GET and HEAD only, like every other reader page (Feed itself answers any method).
-        return super().__call__(request, *args, **kwargs)
+        response = super().__call__(request, *args, **kwargs)
+        # The same for every reader (headlines and standfirsts only): caches may keep it.
+        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+        return response
 
     def get_object(self, request, section_slug=None):
         self.request = request
@@ -31,8 +38,15 @@ class LatestArticlesFeed(Feed):
 
         return f"{settings.SITE_NAME}: {section.name}" if section else settings.SITE_NAME
 
+    # Absolute on SITE_URL, so the feed names the site's one host, not the request's.
     def link(self, section):
-        return section.get_absolute_url() if section else "/"
+        return absolute(section.get_absolute_url() if section else "/")
+
+    def feed_url(self, section):
+        return absolute(self.request.path)
+
+    def item_link(self, article):
+        return absolute(article.get_absolute_url())
 
     def description(self, section):
         return section.description if section and section.description else "The latest stories."

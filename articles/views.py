@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from newsroom.site import absolute
 from subscriptions.entitlements import trial_offer_days
 
 from .access import Reason, access_for
@@ -186,16 +187,16 @@ def _json_ld(request, article, access):
             {
                 "@type": "Person",
                 "name": author.name,
-                "url": request.build_absolute_uri(author.get_absolute_url()),
+                "url": absolute(author.get_absolute_url()),
             }
             for author in article.byline
         ],
         "articleSection": article.section.name,
-        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
         "isAccessibleForFree": article.access == Article.Access.PUBLIC,
     }
     if article.hero_image:
-        data["image"] = request.build_absolute_uri(article.hero_image.url)
+        data["image"] = absolute(article.hero_image.url)
     if article.access != Article.Access.PUBLIC:
         # Google's markup for paywalled content: the part past the preview is marked.
         data["hasPart"] = {

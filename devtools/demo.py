@@ -5,20 +5,18 @@ STRIPE_SECRET_KEY, the Stripe stand-in (devtools/stripe_standin) is started firs
 site pointed at it, so subscribing works offline; with real keys the same site talks to Stripe.
 """
 
-import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDIN_HOST = "127.0.0.1"
-STANDIN_PORT = int(os.environ.get("STANDIN_PORT", "12111"))
 # Must match the default of STRIPE_WEBHOOK_SECRET in newsroom/settings.py.
 DEV_WEBHOOK_SECRET = "whsec_newsroom_demo_only_not_a_secret"  # noqa: S105 - public dev value
 
@@ -53,24 +51,41 @@ def _healthy(base: str) -> bool:
         return False
 
 
-def _configure_webhooks(base: str, url: str, secret: str) -> None:
-    data = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
-    request = urllib.request.Request(f"{base}/_standin/webhooks/config", data=data, method="POST")
-    with urllib.request.urlopen(request, timeout=5) as response:
-        json.load(response)
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection((STANDIN_HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
-def start_standin(port: str) -> subprocess.Popen | None:
-    """Start the stand-in and point the site at it; None if one is already running."""
-    base = f"http://{STANDIN_HOST}:{STANDIN_PORT}"
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((STANDIN_HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_standin(port: str) -> subprocess.Popen:
+    """Start our own stand-in and point the site at it.
+
+    Something already answering on STANDIN_PORT (most often another `make run`'s stand-in) is
+    left alone: it belongs to that run, so we say so and start ours on a free port instead of
+    re-pointing its webhooks at this site.
+    """
+    standin_port = int(os.environ.get("STANDIN_PORT", "12111"))
+    if _answers(standin_port):
+        taken, standin_port = standin_port, _free_port()
+        print(
+            f"Something already answers on {STANDIN_HOST}:{taken} (another make run's Stripe "
+            f"stand-in?). Leaving it alone; ours uses port {standin_port}. "
+            "Set STANDIN_PORT to choose the port.",
+            flush=True,
+        )
+    base = f"http://{STANDIN_HOST}:{standin_port}"
     os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_standin")
-    os.environ.setdefault("STRIPE_API_BASE", base)
+    os.environ["STRIPE_API_BASE"] = base
     secret = os.environ.setdefault("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
     webhook_url = f"http://127.0.0.1:{port}/stripe/webhook/"
-    if _healthy(base):
-        print(f"Using the Stripe stand-in already running at {base}", flush=True)
-        _configure_webhooks(base, webhook_url, secret)
-        return None
     (ROOT / "var").mkdir(exist_ok=True)
     process = subprocess.Popen(
         [
@@ -80,7 +95,7 @@ def start_standin(port: str) -> subprocess.Popen | None:
             "--host",
             STANDIN_HOST,
             "--port",
-            str(STANDIN_PORT),
+            str(standin_port),
             "--webhook-url",
             webhook_url,
             "--webhook-secret",
@@ -95,8 +110,7 @@ def start_standin(port: str) -> subprocess.Popen | None:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise SystemExit(
-                f"The Stripe stand-in did not start on {base}. Is port {STANDIN_PORT} taken? "
-                "Set STANDIN_PORT to use another."
+                f"The Stripe stand-in did not start on {base}. Set STANDIN_PORT to another port."
             )
         time.sleep(0.1)
     return process

@@ -4,18 +4,20 @@ from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from accounts import views as accounts_views
 from articles.sitemaps import ArticleSitemap, SectionSitemap
 from newsroom.health import ReadinessView, healthz
+from newsroom.site import absolute
 
 
 @require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", ""]
-    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    lines.append(f"Sitemap: {absolute('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
@@ -44,7 +46,8 @@ urlpatterns = [
     path("", include("emails.urls")),
     path(
         "sitemap.xml",
-        require_safe(sitemap),
+        # Public, the same for everyone: caches and crawlers may keep it an hour.
+        cache_control(public=True, max_age=3600)(require_safe(sitemap)),
         {"sitemaps": {"articles": ArticleSitemap, "sections": SectionSitemap}},
         name="sitemap",
     ),

@@ -57,14 +57,16 @@ def test_the_sitemap_lists_published_articles_only(client):
     assert SECRET_SENTENCE not in xml
 
 
-def test_robots_txt_points_at_the_sitemap(client):
+def test_robots_txt_points_at_the_sitemap(client, settings):
+    settings.SITE_URL = "http://testserver"  # robots.txt names SITE_URL (test_one_public_host.py)
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
 
 
 @pytest.mark.parametrize("path", ["/feed/", "/sitemap.xml"])
-def test_feed_and_sitemap_links_point_at_this_site_not_a_placeholder(client, path):
+def test_feed_and_sitemap_links_point_at_this_site_not_a_placeholder(client, path, settings):
+    settings.SITE_URL = "http://localhost"  # links name SITE_URL (test_one_public_host.py)
     article = make_article()
     xml = client.get(path, HTTP_HOST="localhost").content.decode()
     assert f"http://localhost{article.get_absolute_url()}" in xml
