@@ -294,6 +294,11 @@ TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 15 * 60)
 TASKS_STALE_CHECK_EVERY = env_int("TASKS_STALE_CHECK_EVERY", 5 * 60)
 # A task abandoned by this many dead workers is failed rather than run yet again.
 TASKS_MAX_RECOVERIES = env_int("TASKS_MAX_RECOVERIES", 3)
+# Finished task rows hold email addresses in their arguments: deleted after this many days.
+TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 7)
+# Reconciliation with Stripe (subscriptions/tasks.py): daily, or an hour after a failed run.
+RECONCILE_EVERY_SECONDS = env_int("RECONCILE_EVERY_SECONDS", 24 * 60 * 60)
+RECONCILE_RETRY_SECONDS = 60 * 60
 
 # Email: the console in the demo; SMTP, or a provider's API through django-anymail, in production.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "The Newsroom <newsroom@example.com>")

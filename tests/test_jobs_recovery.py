@@ -7,7 +7,13 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from jobs.tasks import ensure_periodic_tasks, recover_stale, recover_stale_tasks, schedule
+from jobs.tasks import (
+    PERIODIC_TASKS,
+    ensure_periodic_tasks,
+    recover_stale,
+    recover_stale_tasks,
+    schedule,
+)
 from tests.jobs_tasks import make_group
 from tests.task_helpers import run_queued_tasks
 
@@ -74,4 +80,7 @@ def test_scheduling_twice_leaves_one_run_waiting():
     assert schedule(recover_stale_tasks, in_seconds=60) is True
     assert schedule(recover_stale_tasks, in_seconds=60) is False
     ensure_periodic_tasks()
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    waiting = DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)
+    # One run waiting per chain: the stale check scheduled twice above is still there once.
+    assert sorted(waiting) == sorted(path for path, _ in PERIODIC_TASKS)
+    assert list(waiting).count("jobs.tasks.recover_stale_tasks") == 1
