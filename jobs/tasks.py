@@ -191,10 +191,11 @@ def recover_stale_tasks() -> int:
 
 # Every chain a worker (re)starts when it starts: (task path, first run in seconds).
 PERIODIC_TASKS = [
-    ("jobs.tasks.recover_stale_tasks", 0),
     # Not at once: a worker starting (a deploy) need not reconcile or prune right away.
     ("subscriptions.tasks.reconcile_with_stripe", 10 * 60),
     ("jobs.pruning.prune_finished_tasks", 60 * 60),
+    # Last: a worker has started its chains once this one is waiting.
+    ("jobs.tasks.recover_stale_tasks", 0),
 ]
 
 
