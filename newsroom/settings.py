@@ -459,6 +459,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF, *_FORM_TARGETS],
 }
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Off by default: most deployments redirect to HTTPS at the proxy in front of gunicorn.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 
