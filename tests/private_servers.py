@@ -191,3 +191,12 @@ class PrivatePostgres:
         self._run(
             _postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", check=False
         )
+
+    def client(self, program: str, *args: str) -> subprocess.CompletedProcess:
+        """Run a PostgreSQL client program (pg_dump, createdb ...) against this cluster."""
+        return self._run(
+            _postgres_bin(program), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", *args
+        )
+
+    def url_of(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
