@@ -276,6 +276,26 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads on local disk by default; on S3-compatible object storage (django-storages) when
+# MEDIA_S3_BUCKET is set, so every app node reads and serves the same images.
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+MEDIA_S3_ENDPOINT_URL = env_str("MEDIA_S3_ENDPOINT_URL").rstrip("/")
+MEDIA_S3_CUSTOM_DOMAIN = env_str("MEDIA_S3_CUSTOM_DOMAIN")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": MEDIA_S3_ENDPOINT_URL or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": MEDIA_S3_CUSTOM_DOMAIN or None,
+            # Public images at stable addresses: pages and their caches stay valid.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 # gunicorn serves uploaded images in the demo; production puts a web server or CDN in front.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
@@ -446,11 +466,21 @@ if STRIPE_API_BASE:
     # suite it listens on a free port, so any port of the same host.
     _base = urlsplit(STRIPE_API_BASE)
     _FORM_TARGETS.append(f"{_base.scheme}://{_base.hostname}:*")
+# Images may come from the object storage that holds the uploads.
+if MEDIA_S3_CUSTOM_DOMAIN:
+    _MEDIA_ORIGINS = [f"https://{MEDIA_S3_CUSTOM_DOMAIN}"]
+elif MEDIA_S3_ENDPOINT_URL:
+    _endpoint = urlsplit(MEDIA_S3_ENDPOINT_URL)
+    _MEDIA_ORIGINS = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+elif MEDIA_S3_BUCKET:
+    _MEDIA_ORIGINS = ["https://*.amazonaws.com"]
+else:
+    _MEDIA_ORIGINS = []
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
