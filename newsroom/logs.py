@@ -24,6 +24,7 @@ request_id: ContextVar[str] = ContextVar("request_id", default="-")
 # What a proxy's request id looks like; anything else is replaced, never logged as sent.
 VALID_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 HEADER = "X-Request-ID"
+TASK_PREFIX = "task-"
 
 
 class RequestIdMiddleware:
@@ -72,7 +73,8 @@ class JsonFormatter(logging.Formatter):
 @receiver(task_enqueued)
 def _remember_request_id(sender, task_result, **kwargs):
     current = request_id.get()
-    if current == "-":
+    if current == "-" or current.startswith(TASK_PREFIX):
+        # Outside a request, or a task's own id: the new task will get its own.
         return
     from django_tasks_db.models import DBTaskResult
 
@@ -93,7 +95,7 @@ def _restore_request_id(sender, task_result, **kwargs):
     stored = (
         DBTaskResult.objects.filter(id=task_result.id).values_list("args_kwargs", flat=True).first()
     ) or {}
-    current = stored.get("request_id") or f"task-{task_result.id}"
+    current = stored.get("request_id") or f"{TASK_PREFIX}{task_result.id}"
     _task_tokens.set(request_id.set(current))
 
 

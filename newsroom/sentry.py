@@ -24,7 +24,6 @@ def init_sentry(dsn: str, **options) -> None:
         dsn=dsn,
         before_send=scrub,
         before_send_transaction=scrub,
-        send_default_pii=False,
         include_local_variables=False,  # an article's body can sit in any frame
         max_request_body_size="never",
         traces_sample_rate=0,
