@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from emails.sending import queue_message
+from newsroom.site import scheme_and_host
 
 # Banners that repeat what the page already says: the code page names the address the code
 # went to, and a reader who signs in sees it in the header and the article they return to.
@@ -29,6 +30,13 @@ CODE_RECENTLY_SENT = (
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys the failed-password limit on the request's host, so one account's count
+        # split between two app nodes reached by their own addresses (or between two names of
+        # the site). One public host instead: the count is the account's, on every node.
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{scheme_and_host()[1]}:{login}"
+
     def add_message(self, request, level, message_template=None, *args, **kwargs):
         if message_template in QUIET_MESSAGES:
             return
