@@ -41,6 +41,9 @@ COLLECTIONS = (
     "charges",
     "invoice_payments",
     "refunds",
+    "coupons",
+    "promotion_codes",
+    "discounts",
 )
 
 # id prefix -> collection, used by ``expand``.
@@ -57,6 +60,8 @@ PREFIXES = (
     ("ch_", "charges"),
     ("inpay_", "invoice_payments"),
     ("re_", "refunds"),
+    ("promo_", "promotion_codes"),
+    ("di_", "discounts"),
 )
 
 OBJECT_NAMES = {
@@ -72,6 +77,9 @@ OBJECT_NAMES = {
     "charges": "charge",
     "invoice_payments": "invoice payment",
     "refunds": "refund",
+    "coupons": "coupon",
+    "promotion_codes": "promotion code",
+    "discounts": "discount",
 }
 
 

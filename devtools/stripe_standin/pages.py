@@ -94,6 +94,16 @@ def checkout_page(
             f"<tr><td>{escape(store.product_name(price))}{qty}</td>"
             f'<td class="amount">{escape(store.price_label(price))}</td></tr>'
         )
+    discount = state.get("discount")
+    if discount:
+        coupon = store.data["coupons"][discount["coupon"]]
+        promo = store.data["promotion_codes"].get(discount.get("promotion_code") or "")
+        label = promo["code"] if promo else (coupon["name"] or coupon["id"])
+        off = session["total_details"]["amount_discount"]
+        rows += (
+            f"<tr><td>Discount ({escape(label)})</td>"
+            f'<td class="amount">−{escape(fmt_amount(off, session["currency"] or "usd"))}</td></tr>'
+        )
     trial = state.get("trial_period_days")
     trial_note = (
         f'<p class="muted">Includes a {trial}-day free trial. You won\'t be charged today.</p>'

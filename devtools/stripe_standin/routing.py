@@ -98,6 +98,15 @@ class Rendering:
                 return
             value = copy.deepcopy(found)
             node[key] = value
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            # A list of ids, such as a subscription's `discounts`.
+            found = [self.store.find(v) for v in value]
+            if any(f is None for f in found):
+                raise StripeError(
+                    f"This property cannot be expanded ({path}).", param=f"expand[{i}]"
+                )
+            value = copy.deepcopy(found)
+            node[key] = value
         if rest:
             for child in value if isinstance(value, list) else [value]:
                 self._expand(child, rest, path, i)

@@ -30,6 +30,7 @@ from .common import API_VERSION, DAY, StripeError, new_id
 from .params import fingerprint, parse_params
 from .resources import (
     checkout,
+    coupons,
     customers,
     events,
     invoices,
@@ -37,6 +38,7 @@ from .resources import (
     portal,
     prices,
     products,
+    promotion_codes,
     subscriptions,
 )
 from .routing import Rendering, Request
@@ -52,6 +54,8 @@ RESOURCE_MODULES = (
     customers,
     products,
     prices,
+    coupons,
+    promotion_codes,
     checkout,
     subscriptions,
     invoices,

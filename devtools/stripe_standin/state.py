@@ -36,6 +36,7 @@ class StoreState:
         self.deleted_customers: set[str] = set()
         self.cards: dict[str, dict[str, str]] = {}
         self.sub_state: dict[str, dict[str, Any]] = {}  # internal per-subscription flags
+        self.coupon_products: dict[str, list[str]] = {}  # a coupon's applies_to[products]
         self.idempotency: dict[str, dict[str, Any]] = {}
         self.clock_offset = 0
         self.portal_configuration = new_id("bpc_")
@@ -55,6 +56,7 @@ class StoreState:
                 "deleted_customers": sorted(self.deleted_customers),
                 "cards": self.cards,
                 "sub_state": self.sub_state,
+                "coupon_products": self.coupon_products,
                 "clock_offset": self.clock_offset,
                 "portal_configuration": self.portal_configuration,
             }
@@ -76,6 +78,7 @@ class StoreState:
         self.deleted_customers = set(state.get("deleted_customers", []))
         self.cards = dict(state.get("cards", {}))
         self.sub_state = dict(state.get("sub_state", {}))
+        self.coupon_products = dict(state.get("coupon_products", {}))
         self.clock_offset = int(state.get("clock_offset", 0))
         self.portal_configuration = state.get("portal_configuration", self.portal_configuration)
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from .resources.checkout import CheckoutStore
 from .resources.clock import ClockStore
+from .resources.coupons import CouponStore
 from .resources.customers import CustomerStore
 from .resources.invoices import InvoiceStore
 from .resources.payments import PaymentStore
 from .resources.portal import PortalStore
 from .resources.prices import PriceStore
 from .resources.products import ProductStore
+from .resources.promotion_codes import PromotionCodeStore
 from .resources.subscriptions import SubscriptionStore
 
 
@@ -24,6 +26,8 @@ class Store(
     CustomerStore,
     ProductStore,
     PriceStore,
+    CouponStore,
+    PromotionCodeStore,
     CheckoutStore,
     SubscriptionStore,
     InvoiceStore,

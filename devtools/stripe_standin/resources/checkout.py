@@ -90,6 +90,7 @@ class CheckoutStore(StoreState):
             subtotal = sum(
                 p["unit_amount"] * it["quantity"] for p, it in zip(prices, items, strict=True)
             )
+            discount, amount_discount = self._checkout_discount(params, customer, prices, subtotal)
             now = self.now()
             cs_id = new_id("cs_test_", 58)
             session = {
@@ -100,7 +101,7 @@ class CheckoutStore(StoreState):
                     else None
                 ),
                 "amount_subtotal": subtotal,
-                "amount_total": 0 if trial_days else subtotal,
+                "amount_total": 0 if trial_days else subtotal - amount_discount,
                 "automatic_tax": {
                     "enabled": False,
                     "liability": None,
@@ -153,11 +154,15 @@ class CheckoutStore(StoreState):
                 "submit_type": None,
                 "subscription": None,
                 "success_url": params.get("success_url"),
-                "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+                "total_details": {
+                    "amount_discount": 0 if trial_days else amount_discount,
+                    "amount_shipping": 0,
+                    "amount_tax": 0,
+                },
                 "ui_mode": "hosted",
                 "url": f"{base_url}/checkout/{cs_id}",
                 "adaptive_pricing": {"enabled": False},
-                "discounts": [],
+                "discounts": [discount] if discount else [],
                 "collected_information": None,
                 "permissions": None,
                 "wallet_options": None,
@@ -175,9 +180,43 @@ class CheckoutStore(StoreState):
                 ],
                 "trial_period_days": trial_days,
                 "subscription_metadata": merge_metadata({}, sub_data.get("metadata")),
+                "discount": dict(discount, session=cs_id) if discount else None,
             }
             self.save()
             return session
+
+    def _checkout_discount(self, params, customer, prices, subtotal):
+        """The one coupon or promotion code of `discounts`, checked, and what it takes off."""
+        discounts = params.get("discounts") or []
+        if not discounts:
+            return None, 0
+        if not isinstance(discounts, list) or not all(isinstance(d, dict) for d in discounts):
+            raise StripeError("Invalid array", param="discounts")
+        if len(discounts) > 1:
+            raise StripeError("You may only apply one discount here.", param="discounts")
+        if to_bool(params.get("allow_promotion_codes", False), "allow_promotion_codes"):
+            raise StripeError(
+                "You may only specify one of these parameters: allow_promotion_codes, discounts.",
+                param="discounts",
+            )
+        wanted = discounts[0]
+        if wanted.get("promotion_code"):
+            promo, coupon = self._redeemable_promotion_code(
+                str(wanted["promotion_code"]), "discounts[0][promotion_code]", customer
+            )
+        elif wanted.get("coupon"):
+            promo = None
+            coupon = self.get("coupons", str(wanted["coupon"]), param="discounts[0][coupon]")
+            if not self._coupon_valid(coupon):
+                raise StripeError("This coupon cannot be redeemed.", param="discounts[0][coupon]")
+        else:
+            raise StripeError("Invalid object", param="discounts[0]")
+        if coupon["amount_off"] is not None and coupon["currency"] != prices[0]["currency"]:
+            raise StripeError(
+                "The coupon's currency does not match the prices'.", param="discounts"
+            )
+        discount = {"coupon": coupon["id"], "promotion_code": promo["id"] if promo else None}
+        return discount, min(self._discount_amount(coupon, prices), subtotal)
 
     def checkout_line_items(self, cs_id: str, base: str = "") -> dict[str, Any]:
         session = self.get("checkout_sessions", cs_id)
@@ -254,12 +293,19 @@ class CheckoutStore(StoreState):
                 cus_id = cus["id"]
             digits = "".join(ch for ch in card_number if ch.isdigit())
             self.cards[cus_id] = {"last4": digits[-4:], "brand": "visa", "behaviour": behaviour}
+            discount = state.get("discount")
+            if discount and discount.get("promotion_code"):
+                # Switched off or used up while the reader was typing their card: say so.
+                self._redeemable_promotion_code(
+                    discount["promotion_code"], "discounts[0][promotion_code]", cus_id
+                )
             sub, invoice = self._create_subscription(
                 cus,
                 [{"price": li["price"], "quantity": li["quantity"]} for li in state["line_items"]],
                 metadata=state.get("subscription_metadata") or {},
                 trial_days=trial_days,
                 force_paid=True,
+                discount=discount,
             )
             session.update(
                 {

@@ -69,7 +69,19 @@ class InvoiceStore(StoreState):
                     "quantity_decimal": str(item["quantity"]),
                 }
             )
-        total = sum(line["amount"] for line in lines)
+        subtotal = sum(line["amount"] for line in lines)
+        # A subscription's discount takes its share off while its coupon's duration lasts.
+        discount_ids, discount_amounts = [], []
+        for di_id in sub.get("discounts") or []:
+            discount = self.data["discounts"].get(di_id)
+            if zero or discount is None or not self.discount_applies(discount, now):
+                continue
+            coupon = self.data["coupons"][discount["source"]["coupon"]]
+            prices = [item["price"] for item in sub["items"]["data"]]
+            off = min(self._discount_amount(coupon, prices), subtotal)
+            discount_ids.append(di_id)
+            discount_amounts.append({"amount": off, "discount": di_id})
+        total = subtotal - sum(d["amount"] for d in discount_amounts)
         seq = cus.get("next_invoice_sequence", 1)
         if cus:
             cus["next_invoice_sequence"] = seq + 1
@@ -110,7 +122,7 @@ class InvoiceStore(StoreState):
             "default_source": None,
             "default_tax_rates": [],
             "description": None,
-            "discounts": [],
+            "discounts": discount_ids,
             "due_date": None,
             "effective_at": now,
             "ending_balance": 0,
@@ -159,11 +171,11 @@ class InvoiceStore(StoreState):
             # Present in Stripe's published fixture but no longer populated since
             # 2025-03-31.basil: use parent.subscription_details.subscription.
             "subscription": None,
-            "subtotal": total,
-            "subtotal_excluding_tax": total,
+            "subtotal": subtotal,
+            "subtotal_excluding_tax": subtotal,
             "test_clock": None,
             "total": total,
-            "total_discount_amounts": [],
+            "total_discount_amounts": discount_amounts,
             "total_excluding_tax": total,
             "webhooks_delivered_at": now,
             "automatically_finalizes_at": None,

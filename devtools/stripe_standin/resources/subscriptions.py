@@ -81,7 +81,9 @@ class SubscriptionStore(StoreState):
             self.save()
             return sub
 
-    def _create_subscription(self, cus, items, *, metadata, trial_days, force_paid, request=None):
+    def _create_subscription(
+        self, cus, items, *, metadata, trial_days, force_paid, request=None, discount=None
+    ):
         now = self.now()
         sub_id = new_id("sub_")
         first_price = self.data["prices"][items[0]["price"]]
@@ -157,6 +159,8 @@ class SubscriptionStore(StoreState):
             "managed_payments": {"enabled": False},
             "billing_schedules": [],
         }
+        if discount:
+            self._apply_discount(sub, discount, start=end if trial_days else now)
         paid = force_paid or trial_days or self.card_ok(cus["id"])
         invoice = self._invoice(
             sub, "subscription_create", zero=bool(trial_days), period=(start, end)
@@ -176,6 +180,29 @@ class SubscriptionStore(StoreState):
             self._mark_failed(invoice)
             self.emit("invoice.payment_failed", invoice, request=request)
         return sub, invoice
+
+    def _apply_discount(self, sub, discount: dict[str, Any], *, start: int) -> None:
+        """Attach a Checkout discount to a new subscription and count its redemption.
+
+        After a trial the discount starts with the first charge, so a one-off coupon takes
+        its share off that charge rather than off the free trial.
+        """
+        coupon = self.data["coupons"][discount["coupon"]]
+        promo = self.data["promotion_codes"].get(discount.get("promotion_code") or "")
+        di = self._discount(
+            coupon,
+            promo,
+            customer=sub["customer"],
+            subscription=sub["id"],
+            start=start,
+            session=discount.get("session"),
+        )
+        self.data["discounts"][di["id"]] = di
+        sub["discounts"] = [di["id"]]
+        coupon["times_redeemed"] += 1
+        self._coupon_valid(coupon)
+        if promo:
+            promo["times_redeemed"] += 1
 
     def update_subscription(self, sub_id: str, params: dict[str, Any], request=None):
         with self.lock:
