@@ -114,3 +114,6 @@ class ProcessedEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import offer_admin  # noqa: E402, F401  (registers OfferAdmin)

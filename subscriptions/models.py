@@ -7,9 +7,10 @@ can ask in one query, kept true by webhooks, the success page and `stripe_reconc
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -79,6 +80,96 @@ class Plan(models.Model):
         ).first()
 
 
+class OfferQuerySet(models.QuerySet):
+    def live(self, *, now=None):
+        """Offers a reader may take up now (redemptions are counted by `Offer.refusal`)."""
+        now = now or timezone.now()
+        return self.filter(archived_at__isnull=True, starts_at__lte=now).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
+
+class Offer(models.Model):
+    """A discount readers take up at /offer/<code>/, backed by a Stripe coupon and promotion
+    code made when an editor saves it. Archiving switches the code off at Stripe."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percent off"
+        AMOUNT = "amount", "Amount off"
+
+    class Duration(models.TextChoices):
+        ONCE = "once", "The first payment"
+        REPEATING = "repeating", "A number of months"
+        FOREVER = "forever", "For as long as they subscribe"
+
+    code = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]{2,39}$", "Use 3-40 capital letters, digits and dashes."
+            )
+        ],
+        help_text="In the address /offer/CODE/ and the promotion code at Stripe.",
+    )
+    name = models.CharField(max_length=100, help_text="The headline of the offer page.")
+    description = models.TextField(blank=True, help_text="Shown on the offer page.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
+    percent_off = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    amount_off = models.PositiveIntegerField(
+        null=True, blank=True, help_text="In cents, in the plans' currency."
+    )
+    currency = models.CharField(max_length=3, default="usd")
+    duration = models.CharField(max_length=10, choices=Duration.choices, default=Duration.ONCE)
+    duration_in_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    plans = models.ManyToManyField(
+        Plan, blank=True, help_text="Leave empty for every plan on sale."
+    )
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    max_redemptions = models.PositiveIntegerField(null=True, blank=True)
+    stripe_coupon_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_promotion_code_id = models.CharField(max_length=255, blank=True, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("subscriptions:offer", args=[self.code])
+
+    def terms(self) -> str:
+        from .templatetags.billing import format_money
+
+        off = (
+            f"{self.percent_off}% off"
+            if self.kind == self.Kind.PERCENT
+            else f"{format_money(self.amount_off, self.currency)} off"
+        )
+        if self.duration == self.Duration.ONCE:
+            return f"{off} your first payment"
+        if self.duration == self.Duration.REPEATING:
+            months = self.duration_in_months or 0
+            return f"{off} for {months} month{'s' if months != 1 else ''}"
+        return f"{off} for as long as you subscribe"
+
+    def discounted(self, amount: int | None) -> int | None:
+        """A price after this offer, as the first payment will be."""
+        if amount is None:
+            return None
+        if self.kind == self.Kind.PERCENT:
+            return amount - round(amount * (self.percent_off or 0) / 100)
+        return max(amount - (self.amount_off or 0), 0)
+
+
 class Customer(models.Model):
     """The link between a reader and their Stripe customer."""
 
@@ -143,6 +234,11 @@ class Subscription(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     # When we first saw it past_due: the grace period counts from here.
     past_due_since = models.DateTimeField(null=True, blank=True)
+    # The offer it was bought with (from Stripe's metadata), and when its discount ends.
+    offer = models.ForeignKey(
+        Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions"
+    )
+    discount_ends_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     synced_at = models.DateTimeField(auto_now=True)
 

@@ -29,6 +29,7 @@ from .models import (
     Customer,
     CustomerLock,
     DuplicateSubscription,
+    Offer,
     PaymentFailureNotice,
     Plan,
     Status,
@@ -167,7 +168,11 @@ def fetch_subscription(stripe_subscription_id: str):
     Stripe being unreachable raises, so the caller can ask for a retry.
     """
     try:
-        return as_dict(get_client().v1.subscriptions.retrieve(stripe_subscription_id))
+        return as_dict(
+            get_client().v1.subscriptions.retrieve(
+                stripe_subscription_id, params={"expand": ["discounts"]}
+            )
+        )
     except stripe.InvalidRequestError as error:
         if not is_missing(error):
             raise
@@ -244,6 +249,7 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
         # leaves alone what a webhook stored after its listing was taken.
         "synced_at": now,
     }
+    values.update(_offer_values(data))
     # Grace counts from the first time we saw it past_due, kept while it stays so.
     still_past_due = Case(
         When(status=Status.PAST_DUE, past_due_since__isnull=False, then=F("past_due_since")),
@@ -272,6 +278,22 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
         # Stored by a concurrent request a moment ago; write our (as fresh) state over it.
         writable.update(**update)
         return Subscription.objects.select_related("user").get(stripe_id=stripe_id)
+
+
+def _offer_values(data: dict) -> dict:
+    """The offer a subscription was bought with and when its discount ends, when Stripe says.
+
+    Discounts come expanded from `fetch_subscription`; a list of bare ids (another caller)
+    tells nothing, so the stored values are kept.
+    """
+    values = {}
+    code = (data.get("metadata") or {}).get("offer")
+    if code:
+        values["offer"] = Offer.objects.filter(code=code).first()
+    discounts = data.get("discounts")
+    if isinstance(discounts, list) and all(isinstance(d, dict) for d in discounts):
+        values["discount_ends_at"] = _ts(discounts[0].get("end")) if discounts else None
+    return values
 
 
 def live_subscription(*, user) -> Subscription | None:
@@ -427,6 +449,7 @@ def start_checkout(
     cancel_url: str,
     return_to: str,
     attempt: str,
+    offer: Offer | None = None,
 ) -> str:
     """Create a Checkout Session for `plan` and return the URL to send the reader to.
 
@@ -436,27 +459,35 @@ def start_checkout(
     price_id = plan.price_id(interval)
     trial_days = plan.trial_days if plan.trial_days and may_start_trial(user) else 0
     customer = ensure_customer(user=user)
-    subscription_data = {"metadata": {"user_id": str(user.pk)}}
+    metadata = {"user_id": str(user.pk)}
+    if offer is not None:
+        metadata["offer"] = offer.code
+    subscription_data = {"metadata": metadata}
     if trial_days:
         subscription_data["trial_period_days"] = trial_days
+    params = {
+        "mode": "subscription",
+        "customer": customer.stripe_id,
+        "client_reference_id": str(user.pk),
+        # Our plans decide the price and quantity; nothing from the browser does.
+        "line_items": [{"price": price_id, "quantity": 1}],
+        "payment_method_collection": "always",
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "metadata": {**metadata, "return_to": return_to},
+        "subscription_data": subscription_data,
+    }
+    if offer is not None:
+        # Stripe takes either a discount or a code box, not both.
+        params["discounts"] = [{"promotion_code": offer.stripe_promotion_code_id}]
+    else:
+        params["allow_promotion_codes"] = True
+    key = _idempotency_key(
+        "checkout", user.pk, price_id, attempt, trial_days, offer.code if offer else ""
+    )
+    # The same form submitted twice (double click, retry) gets the same session.
     session = get_client().v1.checkout.sessions.create(
-        params={
-            "mode": "subscription",
-            "customer": customer.stripe_id,
-            "client_reference_id": str(user.pk),
-            # Our plans decide the price and quantity; nothing from the browser does.
-            "line_items": [{"price": price_id, "quantity": 1}],
-            "allow_promotion_codes": True,
-            "payment_method_collection": "always",
-            "success_url": success_url,
-            "cancel_url": cancel_url,
-            "metadata": {"user_id": str(user.pk), "return_to": return_to},
-            "subscription_data": subscription_data,
-        },
-        # The same form submitted twice (double click, retry) gets the same session.
-        options={
-            "idempotency_key": _idempotency_key("checkout", user.pk, price_id, attempt, trial_days)
-        },
+        params=params, options={"idempotency_key": key}
     )
     return session.url
 
@@ -649,3 +680,47 @@ def notify_trial_ending(*, subscription: Subscription) -> None:
         template="subscriptions/email/trial_ending.txt",
         context=context,
     )
+
+
+# ---------------------------------------------------------------- offers
+def create_offer_at_stripe(*, offer: Offer, plans: list[Plan]) -> None:
+    """Make the offer's coupon and promotion code at Stripe and note their ids on `offer`.
+
+    Called before the offer is saved, so an offer never exists without its code.
+    """
+    coupon = {
+        "duration": offer.duration,
+        "name": offer.name[:40],
+        "metadata": {"offer": offer.code},
+    }
+    if offer.kind == Offer.Kind.PERCENT:
+        coupon["percent_off"] = offer.percent_off
+    else:
+        coupon.update(amount_off=offer.amount_off, currency=offer.currency)
+    if offer.duration == Offer.Duration.REPEATING:
+        coupon["duration_in_months"] = offer.duration_in_months
+    products = sorted({plan.stripe_product_id for plan in plans if plan.stripe_product_id})
+    if products:
+        coupon["applies_to"] = {"products": products}
+    promotion = {"code": offer.code, "metadata": {"offer": offer.code}}
+    if offer.max_redemptions:
+        coupon["max_redemptions"] = promotion["max_redemptions"] = offer.max_redemptions
+    if offer.ends_at:
+        coupon["redeem_by"] = promotion["expires_at"] = int(offer.ends_at.timestamp())
+    client = get_client()
+    made = client.v1.coupons.create(params=coupon)
+    promotion["promotion"] = {"type": "coupon", "coupon": made.id}
+    code = client.v1.promotion_codes.create(params=promotion)
+    offer.stripe_coupon_id, offer.stripe_promotion_code_id = made.id, code.id
+
+
+def archive_offer(*, offer: Offer) -> None:
+    """Switch the offer's code off at Stripe, then mark it archived here."""
+    if offer.archived_at is not None:
+        return
+    if offer.stripe_promotion_code_id:
+        get_client().v1.promotion_codes.update(
+            offer.stripe_promotion_code_id, params={"active": False}
+        )
+    offer.archived_at = timezone.now()
+    offer.save(update_fields=["archived_at"])

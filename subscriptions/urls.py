@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, webhooks
+from . import offers, views, webhooks
 
 app_name = "subscriptions"
 
 urlpatterns = [
     path("pricing/", views.pricing, name="pricing"),
+    path("offer/<str:code>/", offers.offer_page, name="offer"),
     path("subscribe/checkout/", views.checkout, name="checkout"),
     path("subscribe/continue/", views.continue_checkout, name="continue"),
     path("subscribe/canceled/", views.canceled, name="canceled"),

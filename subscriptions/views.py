@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .entitlements import billing_state, forget, may_start_trial
-from .models import DuplicateSubscription, Plan, Subscription
+from .models import DuplicateSubscription, Offer, Plan, Subscription
+from .offers import find_offer, refusal, render_offer
 from .stripe_client import UNAVAILABLE
 
 log = logging.getLogger(__name__)
@@ -109,12 +110,33 @@ CHOICE_SALT = "subscriptions.choice"
 CHOICE_MAX_AGE = 24 * 60 * 60
 
 
-def _choice_token(*, plan: Plan, interval: str, next_url: str, attempt: str) -> str:
+def _choice_token(
+    *, plan: Plan, interval: str, next_url: str, attempt: str, offer: Offer | None = None
+) -> str:
     """The reader's choice, signed, to carry through sign-up without asking again."""
     return signing.dumps(
-        {"plan": plan.pk, "interval": interval, "next": next_url, "attempt": attempt},
+        {
+            "plan": plan.pk,
+            "interval": interval,
+            "next": next_url,
+            "attempt": attempt,
+            "offer": offer.code if offer else "",
+        },
         salt=CHOICE_SALT,
     )
+
+
+def _offer_or_refusal(request, code, plan):
+    """(the offer, None) when it may be taken up for `plan`; else (None, a page saying why)."""
+    if not code:
+        return None, None
+    offer = find_offer(code)
+    if offer is None:
+        return None, render(request, "subscriptions/offer_unknown.html", status=404)
+    why = refusal(offer, plan=plan)
+    if why:
+        return None, render_offer(request, offer, error=why, status=410)
+    return offer, None
 
 
 @never_cache
@@ -127,6 +149,9 @@ def checkout(request):
     if plan is None or not plan.price_id(interval):
         context = _pricing_context(request, next_url=next_url, error="Please choose a plan.")
         return render(request, "subscriptions/pricing.html", context, status=400)
+    offer, refused = _offer_or_refusal(request, request.POST.get("offer"), plan)
+    if refused is not None:
+        return refused
     attempt = request.POST.get("attempt", "")
     if not ATTEMPT.fullmatch(attempt):
         attempt = uuid.uuid4().hex
@@ -134,11 +159,13 @@ def checkout(request):
     if not request.user.is_authenticated:
         # Sign up (or sign in from there); the verified reader then goes straight to payment
         # with the plan already chosen, instead of choosing it a second time.
-        token = _choice_token(plan=plan, interval=interval, next_url=next_url, attempt=attempt)
+        token = _choice_token(
+            plan=plan, interval=interval, next_url=next_url, attempt=attempt, offer=offer
+        )
         resume = f"{reverse('subscriptions:continue')}?{urlencode({'choice': token})}"
         return _see_other(f"{reverse('account_signup')}?{urlencode({'next': resume})}")
     return _begin_checkout(
-        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt
+        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt, offer=offer
     )
 
 
@@ -158,17 +185,24 @@ def continue_checkout(request):
         plan = Plan.objects.on_sale().filter(pk=int(choice["plan"])).first()
         interval, attempt = str(choice["interval"]), str(choice["attempt"])
         next_url = _safe_next(request, choice.get("next"))
+        offer_code = str(choice.get("offer") or "")
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         plan = None
     if plan is None or not plan.price_id(interval) or not ATTEMPT.fullmatch(attempt):
         messages.info(request, "Please choose your plan again.")
         return _see_other(reverse("subscriptions:pricing"))
+    # Asked again: the offer may have ended while the reader signed up.
+    offer, refused = _offer_or_refusal(request, offer_code, plan)
+    if refused is not None:
+        return refused
     return _begin_checkout(
-        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt
+        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt, offer=offer
     )
 
 
-def _begin_checkout(request, *, plan: Plan, interval: str, next_url: str, attempt: str):
+def _begin_checkout(
+    request, *, plan: Plan, interval: str, next_url: str, attempt: str, offer: Offer | None = None
+):
     pricing_url = reverse("subscriptions:pricing")
     back_to_pricing = f"{pricing_url}?{urlencode({'next': next_url})}" if next_url else pricing_url
     user = request.user
@@ -197,6 +231,7 @@ def _begin_checkout(request, *, plan: Plan, interval: str, next_url: str, attemp
             cancel_url=cancel,
             return_to=next_url,
             attempt=attempt,
+            offer=offer,
         )
     except (*UNAVAILABLE, services.CustomerBusy):
         log.warning("Stripe unavailable while starting checkout", exc_info=True)

@@ -28,7 +28,11 @@ def billing_summary(user):
 
     if not user.is_authenticated:
         return {}
-    live = Subscription.objects.filter(user=user, status__in=LIVE).select_related("plan").first()
+    live = (
+        Subscription.objects.filter(user=user, status__in=LIVE)
+        .select_related("plan", "offer")
+        .first()
+    )
     return {
         "subscription": live,
         "comp": ComplimentaryAccess.objects.current().filter(user=user).first(),
