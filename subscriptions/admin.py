@@ -45,11 +45,22 @@ class SubscriptionAdmin(admin.ModelAdmin):
         "status",
         "cancel_at_period_end",
         "current_period_end",
+        "source",
+        "source_article",
         "synced_at",
     ]
-    list_filter = ["status", "plan", "interval", "cancel_at_period_end"]
+    # Filtering by source and article counts conversions: "N subscriptions" at the top.
+    list_filter = [
+        "status",
+        "plan",
+        "interval",
+        "cancel_at_period_end",
+        "source",
+        ("source_article", admin.RelatedOnlyFieldListFilter),
+        ("offer", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["user__email", "stripe_id", "stripe_customer_id"]
-    list_select_related = ["user", "plan"]
+    list_select_related = ["user", "plan", "source_article"]
     # Stripe is the source of truth: these rows change through sync, never by hand.
     readonly_fields = [f.name for f in Subscription._meta.fields]
 

@@ -194,6 +194,13 @@ class Status(models.TextChoices):
     PAUSED = "paused", "Paused"
 
 
+class Source(models.TextChoices):
+    ARTICLE = "article", "An article's paywall"
+    GIFT_LINK = "gift_link", "A gift link"
+    OFFER = "offer", "An offer page"
+    PRICING = "pricing", "The pricing page"
+
+
 GRANTING = (Status.ACTIVE, Status.TRIALING)
 # Final at Stripe: a canceled or expired subscription never comes back to life.
 ENDED = (Status.CANCELED, Status.INCOMPLETE_EXPIRED)
@@ -239,6 +246,15 @@ class Subscription(models.Model):
         Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions"
     )
     discount_ends_at = models.DateTimeField(null=True, blank=True)
+    # Where the checkout started (from Stripe's metadata): conversions per article and offer.
+    source = models.CharField(max_length=20, choices=Source.choices, blank=True)
+    source_article = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     synced_at = models.DateTimeField(auto_now=True)
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from emails.sending import send_later
 
+from .attribution import checkout_source, stored_source
 from .entitlements import may_start_trial
 from .models import (
     ENDED,
@@ -286,7 +287,7 @@ def _offer_values(data: dict) -> dict:
     Discounts come expanded from `fetch_subscription`; a list of bare ids (another caller)
     tells nothing, so the stored values are kept.
     """
-    values = {}
+    values = stored_source(data.get("metadata") or {})
     code = (data.get("metadata") or {}).get("offer")
     if code:
         values["offer"] = Offer.objects.filter(code=code).first()
@@ -450,6 +451,7 @@ def start_checkout(
     return_to: str,
     attempt: str,
     offer: Offer | None = None,
+    via: str = "",
 ) -> str:
     """Create a Checkout Session for `plan` and return the URL to send the reader to.
 
@@ -462,6 +464,9 @@ def start_checkout(
     metadata = {"user_id": str(user.pk)}
     if offer is not None:
         metadata["offer"] = offer.code
+    metadata.update(
+        checkout_source(offer_code=offer.code if offer else "", next_url=return_to, via=via)
+    )
     subscription_data = {"metadata": metadata}
     if trial_days:
         subscription_data["trial_period_days"] = trial_days

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from . import services
+from .attribution import VIA_GIFT
 from .entitlements import billing_state, forget, may_start_trial
 from .models import DuplicateSubscription, Offer, Plan, Subscription
 from .offers import find_offer, refusal, render_offer
@@ -103,6 +104,8 @@ def _pricing_context(request, *, next_url: str, error: str = ""):
 def pricing(request):
     next_url = _safe_next(request, request.GET.get("next"))
     context = _pricing_context(request, next_url=next_url)
+    # A reader sent here by a gift link's banner: the checkout counts it for the gift link.
+    context["via"] = VIA_GIFT if request.GET.get("via") == VIA_GIFT else ""
     return render(request, "subscriptions/pricing.html", context)
 
 
@@ -111,7 +114,13 @@ CHOICE_MAX_AGE = 24 * 60 * 60
 
 
 def _choice_token(
-    *, plan: Plan, interval: str, next_url: str, attempt: str, offer: Offer | None = None
+    *,
+    plan: Plan,
+    interval: str,
+    next_url: str,
+    attempt: str,
+    offer: Offer | None = None,
+    via: str = "",
 ) -> str:
     """The reader's choice, signed, to carry through sign-up without asking again."""
     return signing.dumps(
@@ -121,6 +130,7 @@ def _choice_token(
             "next": next_url,
             "attempt": attempt,
             "offer": offer.code if offer else "",
+            "via": via,
         },
         salt=CHOICE_SALT,
     )
@@ -155,17 +165,24 @@ def checkout(request):
     attempt = request.POST.get("attempt", "")
     if not ATTEMPT.fullmatch(attempt):
         attempt = uuid.uuid4().hex
+    via = VIA_GIFT if request.POST.get("via") == VIA_GIFT else ""
 
     if not request.user.is_authenticated:
         # Sign up (or sign in from there); the verified reader then goes straight to payment
         # with the plan already chosen, instead of choosing it a second time.
         token = _choice_token(
-            plan=plan, interval=interval, next_url=next_url, attempt=attempt, offer=offer
+            plan=plan, interval=interval, next_url=next_url, attempt=attempt, offer=offer, via=via
         )
         resume = f"{reverse('subscriptions:continue')}?{urlencode({'choice': token})}"
         return _see_other(f"{reverse('account_signup')}?{urlencode({'next': resume})}")
     return _begin_checkout(
-        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt, offer=offer
+        request,
+        plan=plan,
+        interval=interval,
+        next_url=next_url,
+        attempt=attempt,
+        offer=offer,
+        via=via,
     )
 
 
@@ -186,6 +203,7 @@ def continue_checkout(request):
         interval, attempt = str(choice["interval"]), str(choice["attempt"])
         next_url = _safe_next(request, choice.get("next"))
         offer_code = str(choice.get("offer") or "")
+        via = VIA_GIFT if choice.get("via") == VIA_GIFT else ""
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         plan = None
     if plan is None or not plan.price_id(interval) or not ATTEMPT.fullmatch(attempt):
@@ -196,12 +214,25 @@ def continue_checkout(request):
     if refused is not None:
         return refused
     return _begin_checkout(
-        request, plan=plan, interval=interval, next_url=next_url, attempt=attempt, offer=offer
+        request,
+        plan=plan,
+        interval=interval,
+        next_url=next_url,
+        attempt=attempt,
+        offer=offer,
+        via=via,
     )
 
 
 def _begin_checkout(
-    request, *, plan: Plan, interval: str, next_url: str, attempt: str, offer: Offer | None = None
+    request,
+    *,
+    plan: Plan,
+    interval: str,
+    next_url: str,
+    attempt: str,
+    offer: Offer | None = None,
+    via: str = "",
 ):
     pricing_url = reverse("subscriptions:pricing")
     back_to_pricing = f"{pricing_url}?{urlencode({'next': next_url})}" if next_url else pricing_url
@@ -232,6 +263,7 @@ def _begin_checkout(
             return_to=next_url,
             attempt=attempt,
             offer=offer,
+            via=via,
         )
     except (*UNAVAILABLE, services.CustomerBusy):
         log.warning("Stripe unavailable while starting checkout", exc_info=True)

@@ -167,7 +167,7 @@ def test_a_fresh_anonymous_browser_reads_the_gifted_story_whole(subscriber, stor
     assert SECRET_SENTENCE in html
     assert TAIL in html
     assert f"{GIVER} gave you this story." in html
-    assert f'href="/pricing/?next={story.get_absolute_url()}"' in html
+    assert f'href="/pricing/?next={story.get_absolute_url()}&amp;via=gift"' in html
     assert "This post is for paying subscribers only" not in html
     headers_of_a_gifted_page(response)
     assert response.cookies[READER_COOKIE]["path"] == "/gift/"
