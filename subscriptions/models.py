@@ -334,6 +334,17 @@ class PaymentFailureNotice(models.Model):
         return self.invoice_id
 
 
+class PaymentActionNotice(models.Model):
+    """One "confirm your payment" email per invoice that needs the reader's authentication."""
+
+    invoice_id = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.invoice_id
+
+
 class ComplimentaryAccessQuerySet(models.QuerySet):
     def current(self, *, now=None):
         now = now or timezone.now()

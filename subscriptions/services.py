@@ -31,6 +31,7 @@ from .models import (
     CustomerLock,
     DuplicateSubscription,
     Offer,
+    PaymentActionNotice,
     PaymentFailureNotice,
     Plan,
     Status,
@@ -663,6 +664,43 @@ def notify_payment_failed(*, invoice: dict) -> bool:
         to=user.email,
         subject=f"Your payment to {settings.SITE_NAME} failed",
         template="subscriptions/email/payment_failed.txt",
+        context=context,
+    )
+    return True
+
+
+def notify_payment_action_required(*, invoice: dict) -> bool:
+    """Email the reader once per invoice whose payment their bank wants them to confirm
+    (strong customer authentication), with Stripe's hosted invoice page to do it on."""
+    invoice_id, customer_id = invoice.get("id"), invoice.get("customer")
+    url = invoice.get("hosted_invoice_url")
+    if not all(isinstance(value, str) for value in (invoice_id, customer_id, url)):
+        return False
+    # Only Stripe's own page (or the stand-in's) goes into an email from us.
+    allowed = (
+        ("https://", f"{settings.STRIPE_API_BASE}/") if settings.STRIPE_API_BASE else ("https://",)
+    )
+    if not url.startswith(allowed):
+        log.warning("Ignoring hosted invoice URL %r of %s", url, invoice_id)
+        return False
+    user = user_for_customer(customer_id)
+    if user is None:
+        return False
+    try:
+        with transaction.atomic():
+            PaymentActionNotice.objects.create(invoice_id=invoice_id, user=user)
+    except IntegrityError:
+        return False
+    context = {
+        "user": user,
+        "site_name": settings.SITE_NAME,
+        "invoice_url": url,
+        "amount": format_money(invoice.get("amount_due"), invoice.get("currency") or ""),
+    }
+    send_later(
+        to=user.email,
+        subject=f"Please confirm your payment to {settings.SITE_NAME}",
+        template="subscriptions/email/payment_action_required.txt",
         context=context,
     )
     return True

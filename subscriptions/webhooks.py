@@ -123,6 +123,19 @@ def on_invoice_payment_failed(invoice: dict):
     )
 
 
+def on_invoice_payment_action_required(invoice: dict):
+    # Access follows the subscription (past_due, then the grace rule), as for a failure.
+    _string(invoice, "id")
+    _string(invoice, "customer")
+    subscription_id = _subscription_of_invoice(invoice)
+    if not subscription_id:
+        return None
+    return _refetch(
+        subscription_id,
+        after=lambda stored: services.notify_payment_action_required(invoice=invoice),
+    )
+
+
 HANDLERS = {
     "checkout.session.completed": on_checkout_completed,
     "customer.subscription.created": on_subscription_changed,
@@ -133,6 +146,7 @@ HANDLERS = {
     "customer.subscription.trial_will_end": on_trial_will_end,
     "invoice.paid": on_invoice_paid,
     "invoice.payment_failed": on_invoice_payment_failed,
+    "invoice.payment_action_required": on_invoice_payment_action_required,
 }
 
 

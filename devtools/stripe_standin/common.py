@@ -22,10 +22,14 @@ _ALPHABET = string.ascii_letters + string.digits
 CARD_OK = "4242424242424242"
 CARD_DECLINE = "4000000000000002"
 CARD_FAIL_ON_CHARGE = "4000000000000341"
+# Stripe's "authentication required" card: Checkout authenticates it on the page; each renewal
+# then needs the reader to confirm the payment on the hosted invoice page.
+CARD_AUTHENTICATE = "4000002760003184"
 TEST_CARDS = {
     CARD_OK: "ok",
     CARD_DECLINE: "decline",
     CARD_FAIL_ON_CHARGE: "fail_on_charge",
+    CARD_AUTHENTICATE: "authenticate",
 }
 
 COLLECTIONS = (

@@ -26,6 +26,9 @@ def handle(handler: Handler, path: str) -> None:
         raise StripeError("Method not allowed.", status=405)
     store = handler.store
     with store.lock:
+        if kind == "invoice":
+            _invoice_page(handler, obj_id, method)
+            return
         if kind == "checkout":
             session = store.data["checkout_sessions"].get(obj_id)
             if session is None:
@@ -70,6 +73,21 @@ def handle(handler: Handler, path: str) -> None:
                 handler.send_html(200, pages.portal_page(store, bps, message=message))
                 return
             handler.send_html(200, pages.portal_page(store, bps))
+
+
+def _invoice_page(handler: Handler, in_id: str, method: str) -> None:
+    """The hosted invoice page: an invoice that needs the reader's confirmation, and a button
+    that stands for the bank's 3-D Secure check."""
+    store = handler.store
+    invoice = store.data["invoices"].get(in_id)
+    if invoice is None or not invoice.get("hosted_invoice_url"):
+        handler.send_html(
+            404, pages.message_page("Invoice not found", "This invoice link is invalid.")
+        )
+        return
+    if method == "POST" and invoice["status"] != "paid":
+        store.confirm_invoice_payment(in_id)
+    handler.send_html(200, pages.invoice_page(store, invoice))
 
 
 def _checkout_post(handler: Handler, session: dict[str, Any]) -> None:

@@ -260,3 +260,22 @@ def index_page(base: str) -> str:
         f"API. Point stripe-python at <code>{escape(base)}</code>.</p>"
         '<p class="muted">Control endpoints live under <code>/_standin/</code>.</p></div>',
     )
+
+
+def invoice_page(store: Store, invoice: dict) -> str:
+    """A hosted invoice: what is due, and a button standing for the bank's confirmation."""
+    amount = escape(fmt_amount(invoice["amount_due"], invoice["currency"]))
+    title = "Invoice"
+    if invoice["status"] == "paid":
+        body = (
+            f'<div class="card"><h1>{title}</h1>'
+            f'<p class="ok" role="status">Paid: {amount}. Thank you.</p></div>'
+        )
+        return layout(title, body)
+    body = (
+        f'<div class="card"><h1>{title}</h1>'
+        f"<p>Your bank asks you to confirm this payment of <strong>{amount}</strong>.</p>"
+        f'<form method="post" action="/invoice/{escape(invoice["id"])}">'
+        '<button type="submit">Confirm payment</button></form></div>'
+    )
+    return layout(title, body)

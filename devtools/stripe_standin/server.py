@@ -181,7 +181,7 @@ class Handler(Rendering, BaseHTTPRequestHandler):
                 self._api(path, split.query)
             elif path.startswith("/_standin/"):
                 control.handle(self, path, split.query)
-            elif path.startswith(("/checkout/", "/portal/")) or path in ("/", ""):
+            elif path.startswith(("/checkout/", "/portal/", "/invoice/")) or path in ("/", ""):
                 hosted.handle(self, path)
             else:
                 raise StripeError(f"Unrecognized request URL ({self.command}: {path}).", status=404)
@@ -342,6 +342,7 @@ class StandinServer:
         self.httpd = _HTTPServer((self.host, self.port), Handler)
         self.httpd.standin = self
         self.port = self.httpd.server_address[1]
+        self.store.hosted_base = (self.public_url or self.url).rstrip("/")
         self.dispatcher.start()
         self._thread = threading.Thread(
             target=self.httpd.serve_forever,

@@ -26,6 +26,8 @@ class StoreState:
         self.lock = threading.RLock()
         self.state_file = state_file
         self.on_event: Callable[[dict[str, Any]], None] | None = None
+        # Where hosted pages (invoices) are served; the server sets it when it starts.
+        self.hosted_base = ""
         self.pending_webhooks = lambda: 0
         self._clear()
         if state_file and os.path.exists(state_file):

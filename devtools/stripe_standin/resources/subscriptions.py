@@ -360,8 +360,31 @@ class SubscriptionStore(StoreState):
             if sub["status"] != "past_due" or was_trial:
                 self.sub_state[sub["id"]]["past_due_since"] = end
             sub["status"] = "past_due"
-            self.emit("invoice.payment_failed", invoice)
+            if self.cards.get(sub["customer"], {}).get("behaviour") == "authenticate":
+                # Strong customer authentication: the bank wants the reader to confirm.
+                invoice["hosted_invoice_url"] = f"{self.hosted_base}/invoice/{invoice['id']}"
+                self.emit("invoice.payment_action_required", invoice)
+            else:
+                self.emit("invoice.payment_failed", invoice)
         self.emit("customer.subscription.updated", sub, diff(old, sub))
+
+    def confirm_invoice_payment(self, in_id: str) -> dict[str, Any]:
+        """The reader confirmed an invoice on its hosted page (3-D Secure passed): pay it."""
+        with self.lock:
+            invoice = self.get("invoices", in_id)
+            if invoice["status"] == "paid":
+                return invoice
+            self._mark_paid(invoice)
+            self.emit("invoice.paid", invoice)
+            sub_id = invoice["parent"]["subscription_details"]["subscription"]
+            sub = self.data["subscriptions"].get(sub_id)
+            if sub is not None and sub["status"] == "past_due" and sub["latest_invoice"] == in_id:
+                old = copy.deepcopy(sub)
+                sub["status"] = "active"
+                self.sub_state[sub_id]["past_due_since"] = None
+                self.emit("customer.subscription.updated", sub, diff(old, sub))
+            self.save()
+            return invoice
 
 
 # ---------------------------------------------------------------------- HTTP routes
