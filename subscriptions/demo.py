@@ -6,9 +6,10 @@ subscriber's customer and subscription are reused. Stripe being unreachable only
 
 import stripe
 
-from .models import Customer, Plan, Status, Subscription
+from .models import Customer, Offer, Plan, Status, Subscription
 from .services import (
     apply_subscription,
+    create_offer_at_stripe,
     ensure_customer,
     is_missing,
     live_subscription,
@@ -98,6 +99,36 @@ def ensure_catalogue(client) -> list[Plan]:
     return plans
 
 
+DEMO_OFFER = {
+    "code": "WELCOME",
+    "name": "Welcome: half price for three months",
+    "description": "For readers of the demo.",
+    "kind": Offer.Kind.PERCENT,
+    "percent_off": 50,
+    "duration": Offer.Duration.REPEATING,
+    "duration_in_months": 3,
+}
+
+
+def ensure_offer(client, plans: list[Plan]) -> Offer:
+    """The demo's offer at /offer/WELCOME/, made again if Stripe no longer knows its code."""
+    offer = Offer.objects.filter(code=DEMO_OFFER["code"]).first()
+    if offer is not None:
+        if offer.archived_at is not None:
+            return offer  # an editor archived it: leave it so
+        try:
+            if client.v1.promotion_codes.retrieve(offer.stripe_promotion_code_id).active:
+                return offer
+        except stripe.InvalidRequestError as error:
+            if not is_missing(error):
+                raise
+        offer.delete()
+    offer = Offer(**DEMO_OFFER)
+    create_offer_at_stripe(offer=offer, plans=plans)
+    offer.save()
+    return offer
+
+
 def _current_customer(client, user) -> Customer:
     customer = ensure_customer(user=user)
     try:
@@ -118,6 +149,8 @@ def seed(*, subscriber, stdout) -> None:
         # One quick try first: with no Stripe around, say so at once instead of retrying.
         client.v1.products.list(params={"limit": 1}, options={"max_network_retries": 0})
         plans = ensure_catalogue(client)
+        offer = ensure_offer(client, plans)
+        stdout.write(f"  Offer: {offer.get_absolute_url()} ({offer.terms()}).")
         customer = _current_customer(client, subscriber)
         # Our rows may outlive the stand-in's state file: ask Stripe before trusting them.
         for stored in Subscription.objects.live().filter(user=subscriber):

@@ -7,7 +7,7 @@ import pytest
 
 from subscriptions import demo
 from subscriptions.entitlements import has_paid_access
-from subscriptions.models import Plan, Subscription
+from subscriptions.models import Offer, Plan, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,22 @@ def test_seeding_without_stripe_warns_and_carries_on(reader, settings):
     demo.seed(subscriber=reader, stdout=out)
     assert "Warning: Stripe is unreachable" in out.getvalue()
     assert not Subscription.objects.exists()
+
+
+def test_seed_makes_the_demo_offer_once_and_again_for_a_fresh_stand_in(
+    client, stripe_standin, reader
+):
+    out = StringIO()
+    demo.seed(subscriber=reader, stdout=out)
+    assert "Offer: /offer/WELCOME/ (50% off for 3 months)." in out.getvalue()
+    demo.seed(subscriber=reader, stdout=StringIO())
+    assert Offer.objects.count() == 1
+    assert len(stripe_standin.store.data["promotion_codes"]) == 1
+    page = client.get("/offer/WELCOME/")
+    assert page.status_code == 200
+    assert "Welcome: half price for three months" in page.content.decode()
+
+    stripe_standin.reset()
+    demo.seed(subscriber=reader, stdout=StringIO())
+    offer = Offer.objects.get()
+    assert offer.stripe_promotion_code_id in stripe_standin.store.data["promotion_codes"]
