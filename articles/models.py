@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Prefetch, Q, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -126,6 +127,12 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from . import search  # search imports the models
+
+        search.remember_words(search.words_of(self.name))
+
     def get_absolute_url(self):
         return reverse("articles:tag", args=[self.slug])
 
@@ -147,14 +154,30 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def latest_per_section(self, per_section: int):
-        ranked = self.annotate(
-            section_rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=(F("published_at").desc(), F("id").desc()),
+        """The newest `per_section` articles of every section, in one query.
+
+        On PostgreSQL a LATERAL join asks each section's index for its first rows, so the cost
+        does not grow with the archive; elsewhere (the SQLite demo) a window ranks every row.
+        """
+        if connection.vendor != "postgresql":
+            ranked = self.annotate(
+                section_rank=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=(F("published_at").desc(), F("id").desc()),
+                )
             )
+            return ranked.filter(section_rank__lte=per_section)
+        section_table = connection.ops.quote_name(Section._meta.db_table)
+        newest = (
+            self.filter(section_id=RawSQL("s.id", ()))
+            .order_by("-published_at", "-id")
+            .values("id")[:per_section]
         )
-        return ranked.filter(section_rank__lte=per_section)
+        # Django compiled `newest` (values stay parameters); only names are formatted in.
+        sql, params = newest.query.sql_with_params()
+        lateral = f"SELECT newest.id FROM {section_table} s CROSS JOIN LATERAL ({sql}) newest"  # noqa: S608
+        return self.filter(id__in=RawSQL(lateral, params))  # noqa: S611
 
 
 class Article(models.Model):
@@ -210,7 +233,21 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_pub_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_pub_idx"),
+            # What every listing asks for: the newest published articles, of the site or of one
+            # section, read in index order so that a LIMIT stops early at any archive size.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_latest_idx",
+            ),
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_section_latest_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
@@ -246,6 +283,9 @@ class Article(models.Model):
         # Whoever saves the article (admin, seed, shell), its hero gets its resized copies here,
         # never on a reader's request; unchanged images cost nothing.
         images.refresh_hero_renditions(self)
+        from . import search  # search imports the models
+
+        search.remember_words(search.searchable_words(self))
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.section.slug, self.slug])
@@ -326,6 +366,15 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class SearchTerm(models.Model):
+    """A word readers can find an article by, for correcting typos (articles/search.py)."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self):
+        return self.word
 
 
 class ArticleRedirect(models.Model):

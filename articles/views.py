@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -11,8 +11,10 @@ from django.views.decorators.http import require_safe
 from newsroom.site import absolute
 from subscriptions.entitlements import trial_offer_days
 
+from . import search as search_rules
 from .access import Reason, access_for
 from .models import Article, ArticleAuthor, ArticleRedirect, Author, Section, Tag
+from .pagination import ArchivePaginator, requested_page
 
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
@@ -30,8 +32,9 @@ def _reader_cache_headers(request, response):
 
 
 def _paginate(request, queryset):
-    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
-    return paginator.get_page(request.GET.get("page"))
+    number = requested_page(request.GET.get("page"))
+    paginator = ArchivePaginator(queryset, settings.ARTICLES_PER_PAGE, number=number)
+    return paginator.get_page(number)
 
 
 @require_safe
@@ -78,31 +81,28 @@ def tag_detail(request, slug):
     return _listing(request, "articles/tag.html", "tag", tag, tags=tag)
 
 
-SEARCH_MAX_LENGTH = 100
-
-
 @require_safe
 def search(request):
-    """Search what every reader may see: headlines, standfirsts and topics, never the body.
+    """Search what this reader may find: public stories whole, others by their teaser.
 
-    Matching the body would tell a reader which words stand past the paywall.
+    Matching a paid body would tell a reader which words stand past the paywall; the rule
+    lives in articles/search.py.
     """
-    # PostgreSQL refuses NUL and there is nothing to find in control characters.
-    raw = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable() or ch.isspace())
-    query = " ".join(raw.split())[:SEARCH_MAX_LENGTH]
-    page = None
+    query = search_rules.clean_query(request.GET.get("q", ""))
+    page, corrected = None, None
     if query:
-        matches = Q()
-        for word in query.split()[:8]:
-            matches &= (
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(tags__name__iexact=word)
-                | Q(section__name__iexact=word)
-            )
-        ids = Article.objects.published().filter(matches).values("id")
-        page = _paginate(request, Article.objects.for_listing().filter(id__in=ids))
-    context = {"query": query, "page": page}
+        page, corrected = search_rules.find(
+            query,
+            lambda results: Paginator(results, settings.ARTICLES_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
+        )
+    context = {
+        "query": query,
+        "corrected": corrected,
+        "page": page,
+        "candidates": search_rules.SEARCH_CANDIDATES,
+    }
     return _reader_cache_headers(request, render(request, "articles/search.html", context))
 
 

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from accounts import views as accounts_views
-from articles.sitemaps import ArticleSitemap, SectionSitemap
+from articles import sitemaps
 from newsroom.health import ReadinessView, healthz
 from newsroom.site import absolute
 
@@ -33,6 +32,8 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+_public_hour = cache_control(public=True, max_age=3600)
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", ReadinessView.as_view(), name="readyz"),
@@ -44,12 +45,13 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("newsletters/", include("newsletters.urls")),
     path("", include("emails.urls")),
+    # Public, the same for everyone: caches and crawlers may keep them an hour.
+    path("sitemap.xml", _public_hour(sitemaps.index), name="sitemap"),
+    path("sitemap-sections.xml", _public_hour(sitemaps.sections), name="sitemap_sections"),
     path(
-        "sitemap.xml",
-        # Public, the same for everyone: caches and crawlers may keep it an hour.
-        cache_control(public=True, max_age=3600)(require_safe(sitemap)),
-        {"sitemaps": {"articles": ArticleSitemap, "sections": SectionSitemap}},
-        name="sitemap",
+        "sitemap-articles-<int:number>.xml",
+        _public_hour(sitemaps.articles),
+        name="sitemap_articles",
     ),
     path("robots.txt", robots_txt),
     path("favicon.ico", favicon),

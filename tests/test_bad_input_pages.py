@@ -33,6 +33,8 @@ def reader_pages(site):
         "/feed/",
         "/search/",
         "/sitemap.xml",
+        "/sitemap-sections.xml",
+        "/sitemap-articles-1.xml",
         "/robots.txt",
         "/pricing/",
         f"/{site['section']}/",
@@ -144,9 +146,10 @@ def test_more_query_fields_than_django_reads_is_a_bad_request_not_an_error(clien
         assert client.get(path, QUERY_STRING=query).status_code == 400, path
 
 
-@pytest.mark.parametrize("query", ["p=abc", "p=-1", "p=0", "p=99999999999999999999", "p=%00"])
-def test_a_sitemap_page_that_does_not_exist_is_not_found(client, site, query):
-    assert client.get("/sitemap.xml", QUERY_STRING=query).status_code == 404
+@pytest.mark.parametrize("number", ["abc", "-1", "0", "2", "99999999999999999999", "1x"])
+def test_a_sitemap_page_that_does_not_exist_is_not_found(client, site, number):
+    assert client.get("/sitemap-articles-1.xml").status_code == 200
+    assert client.get(f"/sitemap-articles-{number}.xml").status_code == 404
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])

@@ -169,3 +169,25 @@ def test_home_section_blocks_do_not_repeat_the_top_stories(client, settings):
     for story in stories:
         assert html.count(f">{story.headline}<") == 1, story.headline
     assert html.count("card-lead") == 1  # only the lead story is set large
+
+
+def test_a_long_section_is_counted_only_a_few_pages_ahead(client, settings):
+    # An exact count would walk every article of the section on every page view.
+    settings.ARTICLES_PER_PAGE = 1
+    section = make_section()
+    now = timezone.now()
+    for n in range(15):
+        make_article(section=section, headline=f"Story {n:02d}", published_at=now - timedelta(n))
+    first = client.get(section.get_absolute_url()).content.decode()
+    assert "Story 00" in first
+    assert "<span>Page 1</span>" in first  # eleven pages counted, more exist
+    assert 'rel="next" href="?page=2"' in first
+    near_the_end = client.get(section.get_absolute_url() + "?page=14").content.decode()
+    assert "Story 13" in near_the_end
+    assert "<span>Page 14 of 15</span>" in near_the_end
+    last = client.get(section.get_absolute_url() + "?page=15").content.decode()
+    assert "Story 14" in last
+    assert 'rel="next"' not in last
+    beyond = client.get(section.get_absolute_url() + "?page=99999999999999999999")
+    assert beyond.status_code == 200
+    assert "<span>Page 15 of 15</span>" in beyond.content.decode()
