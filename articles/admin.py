@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from newsroom.pagecache import content_changed
 from newsroom.site import absolute
 
 from . import images
@@ -286,6 +287,7 @@ class ArticleAdmin(VersionAdmin):
         if body != article.body:
             Article.objects.filter(pk=article.pk).update(body=body)
             article.body = body
+            content_changed()  # update() sends no signal
 
     # -- what readers without access will see --
 

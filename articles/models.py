@@ -11,6 +11,8 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.pagecache import content_changed
+
 from . import images
 from .html import cut, sanitize_html
 
@@ -286,6 +288,8 @@ class Article(models.Model):
         from . import search  # search imports the models
 
         search.remember_words(search.searchable_words(self))
+        # Again after the renditions and redirects written above (post_save came before them).
+        content_changed()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.section.slug, self.slug])

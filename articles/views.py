@@ -19,6 +19,8 @@ from .pagination import ArchivePaginator, requested_page
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
 ANONYMOUS_MAX_AGE = 60
+# A CDN may serve a page this long past max-age while it fetches a fresh one.
+STALE_WHILE_REVALIDATE = 30
 
 
 def _reader_cache_headers(request, response):
@@ -27,7 +29,13 @@ def _reader_cache_headers(request, response):
     if request.user.is_authenticated:
         patch_cache_control(response, private=True, no_cache=True)
     else:
-        patch_cache_control(response, public=True, max_age=ANONYMOUS_MAX_AGE)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=ANONYMOUS_MAX_AGE,
+            s_maxage=ANONYMOUS_MAX_AGE,
+            stale_while_revalidate=STALE_WHILE_REVALIDATE,
+        )
     return response
 
 

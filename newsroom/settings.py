@@ -126,6 +126,9 @@ MIDDLEWARE = [
     "newsroom.middleware.RefuseNulMiddleware",
     "newsroom.middleware.RefuseForeignCharsetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, authentication and CSRF: an anonymous page costs none of them. Above
+    # PrivateResponsesMiddleware, so a response it made private is never stored.
+    "newsroom.pagecache.AnonymousPageCacheMiddleware",
     # Above sessions and messages: it sees the cookies and messages they add to a response.
     "newsroom.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,6 +191,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The anonymous page cache (newsroom/pagecache.py): seconds a page is served from the cache.
+# On only with Redis: the local-memory cache of the demo is one per worker and cannot be told
+# of an edit made through another, so there it stays off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,9 @@ def pytest_configure(config):
     # The demo's outbox keeps a copy of every email in the database; tests that read it turn
     # it on (the `outbox_on` fixture).
     settings.EMAIL_OUTBOX = False
+    # The anonymous page cache is on wherever Redis is; tests ask for it where they test it
+    # (tests/test_page_cache.py), so every other test sees each request reach its view.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(scope="session", autouse=True)
