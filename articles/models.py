@@ -1,5 +1,5 @@
 import secrets
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -137,6 +137,13 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", args=[self.slug])
+
+
+@lru_cache(maxsize=512)
+def _cut_once(body: str, preview_blocks: int):
+    # Keyed by the body itself, so an edit (by save() or update()) is a new entry and a stale
+    # cut cannot be served; the Cut is frozen, so sharing it between requests is safe.
+    return cut(body, preview_blocks=preview_blocks)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -345,8 +352,8 @@ class Article(models.Model):
 
     @cached_property
     def text(self):
-        """The body cut into preview and full text; computed once per instance."""
-        return cut(self.body, preview_blocks=settings.PAYWALL_PREVIEW_BLOCKS)
+        """The body cut into preview and full text; computed once per version of the body."""
+        return _cut_once(self.body, settings.PAYWALL_PREVIEW_BLOCKS)
 
     @property
     def meta_title(self) -> str:
