@@ -196,6 +196,14 @@ else:
 # On only with Redis: the local-memory cache of the demo is one per worker and cannot be told
 # of an edit made through another, so there it stays off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
+# Sessions read from Redis, written through to the database: a signed-in page costs no session
+# query. Not with the demo's per-worker memory: a sign-out through one worker would not reach
+# the copy another worker keeps.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -16,6 +16,9 @@ def pytest_configure(config):
     # The anonymous page cache is on wherever Redis is; tests ask for it where they test it
     # (tests/test_page_cache.py), so every other test sees each request reach its view.
     settings.PAGE_CACHE_SECONDS = 0
+    # Likewise sessions: from the database, so pinned query counts are the same with or without
+    # Redis; tests/test_sessions_cache.py checks the cached sessions production uses.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 @pytest.fixture(scope="session", autouse=True)
