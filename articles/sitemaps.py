@@ -9,6 +9,8 @@ reverses a URL and renders a template per article, which takes seconds for 50,00
 
 from xml.sax.saxutils import escape
 
+from django.db.models import CharField, DateField, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -26,6 +28,15 @@ def _xml_response(body: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
+
+
+def _escaped(field: str):
+    # Slugs are validated to letters, digits, "-" and "_"; this catches what a raw write let by.
+    return Replace(
+        Replace(Replace(field, Value("&"), Value("&amp;")), Value("<"), Value("&lt;")),
+        Value(">"),
+        Value("&gt;"),
+    )
 
 
 def _article_file_count() -> int:
@@ -47,20 +58,28 @@ def articles(request, number: int):
     if not 1 <= number <= _article_file_count():
         raise Http404("No such sitemap.")
     first_id = (number - 1) * URLS_PER_FILE + 1
-    rows = (
-        Article.objects.published()
-        .filter(id__gte=first_id, id__lt=first_id + URLS_PER_FILE)
-        .order_by("id")
-        .values_list("section__slug", "slug", "updated_at")
-    )
     # One reverse() for the whole file: each article's path is the same pattern.
     pattern = absolute(reverse("articles:detail", args=["SECTION", "SLUG"]))
     before_section, rest = pattern.split("SECTION", 1)
     between, after_slug = rest.split("SLUG", 1)
+    # Each <url> is written by the database: 50,000 rows of Python formatting and driver
+    # conversions cost several times the query itself.
+    entry = Concat(
+        Value(f"<url><loc>{escape(before_section)}"),
+        _escaped("section__slug"),
+        Value(escape(between)),
+        _escaped("slug"),
+        Value(f"{escape(after_slug)}</loc><lastmod>"),
+        Cast(Cast("updated_at", DateField()), CharField()),
+        Value("</lastmod></url>\n"),
+        output_field=CharField(),
+    )
     entries = "".join(
-        f"<url><loc>{escape(before_section + section + between + slug + after_slug)}</loc>"
-        f"<lastmod>{updated:%Y-%m-%d}</lastmod></url>\n"
-        for section, slug, updated in rows
+        Article.objects.published()
+        .filter(id__gte=first_id, id__lt=first_id + URLS_PER_FILE)
+        .order_by("id")
+        .annotate(entry=entry)
+        .values_list("entry", flat=True)
     )
     return _xml_response(f"{_XML}<urlset {_NS}>\n{entries}</urlset>\n")
 
