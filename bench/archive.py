@@ -281,12 +281,26 @@ def main():
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument("--sizes", default="30,100000,1000000")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--measure-only", action="store_true", help="time the database as it is, fill nothing"
+    )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("This bench measures PostgreSQL; give a postgres:// URL.")
     sizes = [int(size) for size in args.sizes.split(",")]
     ensure_database(args.database_url)
     setup_django(args.database_url)
+    if args.measure_only:
+        from django.core.management import call_command
+
+        from articles.models import Article
+
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        size = Article.objects.count()
+        for name, ms in measure(args.repeat).items():
+            print(f"{name:24}{ms:10.1f} ms at {size:,} articles")
+        return
     prepare()
     table = {}
     for size in sizes:

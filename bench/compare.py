@@ -187,7 +187,6 @@ def main():
         "--preload",
         f"--workers={args.workers}",
         f"--threads={args.threads}",
-        "--access-logfile=",
         "--log-level=warning",
     ]
     env = newsroom_env(args)
