@@ -38,13 +38,17 @@ def test_the_article_page_names_only_the_public_host(client):
     assert OTHER_HOST not in html
 
 
-@pytest.mark.parametrize("path", ["/feed/", "/sitemap.xml", "/robots.txt"])
+@pytest.mark.parametrize(
+    "path", ["/feed/", "/sitemap.xml", "/sitemap-articles-1.xml", "/robots.txt"]
+)
 def test_feeds_the_sitemap_and_robots_txt_name_only_the_public_host(client, path):
     article = make_article()
     text = get(client, path)
     assert OTHER_HOST not in text
     if path == "/robots.txt":
         assert "Sitemap: https://news.example.com/sitemap.xml" in text
+    elif path == "/sitemap.xml":  # the index: its files, on the public host
+        assert "<loc>https://news.example.com/sitemap-articles-1.xml</loc>" in text
     else:
         assert f"https://news.example.com{article.get_absolute_url()}" in text
 
