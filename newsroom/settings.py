@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "anymail",
     "emails",
     "health_check",
+    # Development tools: the demo seed command (seed_demo). Product apps never import it.
+    "devtools",
 ]
 
 MIDDLEWARE = [

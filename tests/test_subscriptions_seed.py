@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 
-from subscriptions import demo
+from devtools.seed import billing as demo
 from subscriptions.entitlements import has_paid_access
 from subscriptions.models import Offer, Plan, Subscription
 

@@ -6,8 +6,8 @@ subscriber's customer and subscription are reused. Stripe being unreachable only
 
 import stripe
 
-from .models import Customer, Offer, Plan, Status, Subscription
-from .services import (
+from subscriptions.models import Customer, Offer, Plan, Status, Subscription
+from subscriptions.services import (
     apply_subscription,
     create_offer_at_stripe,
     ensure_customer,
@@ -15,7 +15,7 @@ from .services import (
     live_subscription,
     sync_subscription,
 )
-from .stripe_client import UNAVAILABLE, as_dict, get_client
+from subscriptions.stripe_client import UNAVAILABLE, as_dict, get_client
 
 CATALOGUE = [
     {
