@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from newsletters.models import Newsletter
+from subscriptions.entitlements import billing_summary
 
 from .services import CancellationFailed
 from .services import delete_account as delete_account_service
@@ -52,6 +53,7 @@ def account(request):
         "current_session_key": request.session.session_key,
         # Where the Stripe portal sends the reader back: a plain flag, not a stored message.
         "billing_updated": request.GET.get("billing") == BILLING_UPDATED,
+        "billing_summary": billing_summary(user),
     }
     return render(request, "accounts/account.html", context)
 

@@ -44,6 +44,7 @@ from .permissions import (
     paywall_break_position,
     visible_articles,
 )
+from .previews import PERSONAS
 
 # Fields only an editor sets. A writer's form leaves them out; a POST carrying them is forged.
 PUBLISHING_FIELDS = ("status", "published_at")
@@ -436,11 +437,7 @@ class ArticleAdmin(VersionAdmin):
                 "staff": reverse("articles:preview", args=[article.pk]),
                 "as": [
                     (label, reverse("articles:view_as", args=[article.pk, persona]))
-                    for persona, label in (
-                        ("anonymous", "an anonymous reader"),
-                        ("reader", "a free reader"),
-                        ("subscriber", "a subscriber"),
-                    )
+                    for persona, label in PERSONAS.items()
                 ],
             }
             extra_context["can_share"] = can_change_article(request.user, article)

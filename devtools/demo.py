@@ -15,10 +15,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from newsroom import stripe_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 STANDIN_HOST = "127.0.0.1"
-# Must match the default of STRIPE_WEBHOOK_SECRET in newsroom/settings.py.
-DEV_WEBHOOK_SECRET = "whsec_newsroom_demo_only_not_a_secret"  # noqa: S105 - public dev value
+DEV_WEBHOOK_SECRET = stripe_defaults.DEMO_WEBHOOK_SECRET
 
 ACCOUNTS = """\
 Demo accounts (password: newsroom-demo)
@@ -40,7 +41,7 @@ def manage(*args: str) -> None:
 
 def uses_standin() -> bool:
     key = os.environ.get("STRIPE_SECRET_KEY", "")
-    return not key or key.startswith("sk_test_standin")
+    return not key or key.startswith(stripe_defaults.STANDIN_SECRET_KEY)
 
 
 def _healthy(base: str) -> bool:
@@ -72,7 +73,7 @@ def start_standin(port: str) -> subprocess.Popen:
     left alone: it belongs to that run, so we say so and start ours on a free port instead of
     re-pointing its webhooks at this site.
     """
-    standin_port = int(os.environ.get("STANDIN_PORT", "12111"))
+    standin_port = int(os.environ.get("STANDIN_PORT", stripe_defaults.STANDIN_PORT))
     if _answers(standin_port):
         taken, standin_port = standin_port, _free_port()
         print(
@@ -82,7 +83,7 @@ def start_standin(port: str) -> subprocess.Popen:
             flush=True,
         )
     base = f"http://{STANDIN_HOST}:{standin_port}"
-    os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_standin")
+    os.environ.setdefault("STRIPE_SECRET_KEY", stripe_defaults.STANDIN_SECRET_KEY)
     os.environ["STRIPE_API_BASE"] = base
     secret = os.environ.setdefault("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
     webhook_url = f"http://127.0.0.1:{port}/stripe/webhook/"

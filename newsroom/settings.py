@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from js_asset import static_lazy
 
+from newsroom import stripe_defaults
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -397,12 +399,14 @@ if EMAIL_OUTBOX and not DEBUG:
 
 # Stripe: with no real key the site talks to the local stand-in (devtools/stripe_standin);
 # a real key and an empty STRIPE_API_BASE talk to Stripe itself.
-STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_standin")
-STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_standin")
-STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_newsroom_demo_only_not_a_secret")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", stripe_defaults.STANDIN_SECRET_KEY)
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", stripe_defaults.STANDIN_PUBLISHABLE_KEY)
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", stripe_defaults.DEMO_WEBHOOK_SECRET)
 STRIPE_API_BASE = env_str(
     "STRIPE_API_BASE",
-    "http://127.0.0.1:12111" if STRIPE_SECRET_KEY.startswith("sk_test_standin") else "",
+    stripe_defaults.STANDIN_URL
+    if STRIPE_SECRET_KEY.startswith(stripe_defaults.STANDIN_SECRET_KEY)
+    else "",
 ).rstrip("/")
 # Seconds one attempt may wait for Stripe's answer, and one call (retries included) in all; after
 # two calls in a row that cannot reach Stripe, calls fail at once for STRIPE_BREAKER_SECONDS.
@@ -411,8 +415,9 @@ STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 5)
 STRIPE_DEADLINE = env_int("STRIPE_DEADLINE", 8)
 STRIPE_BREAKER_SECONDS = env_int("STRIPE_BREAKER_SECONDS", 30)
 SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
-if not STRIPE_SECRET_KEY.startswith("sk_test_standin") and STRIPE_WEBHOOK_SECRET.startswith(
-    "whsec_newsroom_demo"
+if (
+    not STRIPE_SECRET_KEY.startswith(stripe_defaults.STANDIN_SECRET_KEY)
+    and STRIPE_WEBHOOK_SECRET == stripe_defaults.DEMO_WEBHOOK_SECRET
 ):
     raise ImproperlyConfigured(
         "With a real STRIPE_SECRET_KEY, set STRIPE_WEBHOOK_SECRET to your endpoint's signing "

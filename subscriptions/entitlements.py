@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
-from .models import ComplimentaryAccess, MeteredRead, Plan, Subscription
+from .models import LIVE, ComplimentaryAccess, Customer, MeteredRead, Plan, Subscription
 
 _CACHE_ATTR = "_newsroom_billing_state"
 
@@ -137,3 +137,33 @@ def trial_offer_days(user) -> int:
     and if they may still have one; else 0."""
     days = Plan.objects.on_sale().longest_trial()
     return days if days and may_start_trial(user) else 0
+
+
+@dataclass(frozen=True)
+class BillingSummary:
+    """What the account page says about a reader's billing."""
+
+    subscription: Subscription | None  # the live one, if any
+    comp: ComplimentaryAccess | None  # current complimentary access, if any
+    has_customer: bool  # known to Stripe: the billing portal has something to show
+    has_ended: bool  # once subscribed, now nothing live (an unpaid checkout alone does not count)
+
+
+def billing_summary(user) -> BillingSummary:
+    live = (
+        Subscription.objects.filter(user=user, status__in=LIVE)
+        .select_related("plan", "offer")
+        .first()
+    )
+    comp = ComplimentaryAccess.objects.current().filter(user=user).first()
+    has_customer = Customer.objects.filter(user=user).exists()
+    # Only a reader who once paid has "ended": a checkout left unpaid also makes a customer.
+    has_ended = (
+        live is None
+        and comp is None
+        and has_customer
+        and Subscription.objects.filter(user=user).exists()
+    )
+    return BillingSummary(
+        subscription=live, comp=comp, has_customer=has_customer, has_ended=has_ended
+    )

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from emails.sending import send_later
@@ -37,8 +38,8 @@ from .models import (
     Status,
     Subscription,
 )
+from .money import format_money
 from .stripe_client import as_dict, get_client
-from .templatetags.billing import format_money
 
 log = logging.getLogger(__name__)
 
@@ -185,11 +186,21 @@ def store_fetched(*, stripe_subscription_id: str, data, user=None) -> Subscripti
     """Store what `fetch_subscription` returned. Database only."""
     if data is MISSING:
         # Stripe keeps canceled subscriptions; one it does not know cannot be paying.
-        Subscription.objects.filter(stripe_id=stripe_subscription_id).exclude(
-            status=Status.CANCELED
-        ).update(status=Status.CANCELED, ended_at=timezone.now(), past_due_since=None)
+        mark_canceled(stripe_subscription_id=stripe_subscription_id)
         return Subscription.objects.filter(stripe_id=stripe_subscription_id).first()
     return apply_subscription(data=data, user=user)
+
+
+def mark_canceled(*, stripe_subscription_id: str) -> bool:
+    """Stripe no longer has this subscription (or we just ended it there): it ended now.
+
+    An already canceled row keeps when it ended. True when a row changed.
+    """
+    return bool(
+        Subscription.objects.filter(stripe_id=stripe_subscription_id)
+        .exclude(status=Status.CANCELED)
+        .update(status=Status.CANCELED, ended_at=timezone.now(), past_due_since=None)
+    )
 
 
 def sync_subscription(*, stripe_subscription_id: str, user=None) -> Subscription | None:
@@ -420,7 +431,7 @@ def _tell_reader_of_duplicate(record: DuplicateSubscription) -> None:
         "user": record.user,
         "site_name": settings.SITE_NAME,
         "amount": format_money(record.amount_refunded, record.currency),
-        "account_url": f"{settings.SITE_URL}/account/",
+        "account_url": settings.SITE_URL + reverse("accounts:account"),
     }
     send_later(
         to=record.user.email,
@@ -610,9 +621,7 @@ def cancel_subscriptions_for_deleted_user(*, user) -> list[str]:
             log.exception("Could not cancel subscription %s of user %s", stripe_id, user.pk)
             not_cancelled.append(label)
             continue
-        Subscription.objects.filter(stripe_id=stripe_id).update(
-            status=Status.CANCELED, ended_at=timezone.now(), past_due_since=None
-        )
+        mark_canceled(stripe_subscription_id=stripe_id)
         cancelled.append(label)
     if not_cancelled:
         raise CancellationIncomplete(cancelled=cancelled, not_cancelled=not_cancelled)
@@ -657,7 +666,7 @@ def notify_payment_failed(*, invoice: dict) -> bool:
     context = {
         "user": user,
         "site_name": settings.SITE_NAME,
-        "billing_url": f"{settings.SITE_URL}/account/",
+        "billing_url": settings.SITE_URL + reverse("accounts:account"),
         "amount": format_money(invoice.get("amount_due"), invoice.get("currency") or ""),
     }
     send_later(
@@ -715,7 +724,7 @@ def notify_trial_ending(*, subscription: Subscription) -> None:
         "plan": subscription.plan.name if subscription.plan else "",
         "ends": subscription.current_period_end,
         "cancel_at_period_end": subscription.cancel_at_period_end,
-        "account_url": f"{settings.SITE_URL}/account/",
+        "account_url": settings.SITE_URL + reverse("accounts:account"),
     }
     send_later(
         to=user.email,

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from newsroom.stripe_defaults import API_VERSION
+
 from .stripe_guard import FAILURES_TO_OPEN, CircuitBreaker, GuardedRequestsClient
 
-API_VERSION = "2026-10-28.endive"
 MAX_NETWORK_RETRIES = 2
 
 # The failures that are Stripe's or the network's, not the reader's: show "try again".

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -44,13 +44,6 @@ def _safe_next(request, value) -> str:
     return ""
 
 
-def account_url() -> str:
-    try:
-        return reverse("accounts:account")
-    except NoReverseMatch:
-        return "/account/"
-
-
 def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
@@ -72,7 +65,7 @@ def _unavailable(
 
 def portal_return_url() -> str:
     """Where the Stripe portal sends the reader back: the account page, which then says so."""
-    return f"{account_url()}?{urlencode({'billing': 'updated'})}"
+    return f"{reverse('accounts:account')}?{urlencode({'billing': 'updated'})}"
 
 
 def _pricing_context(request, *, next_url: str, error: str = ""):
@@ -327,7 +320,7 @@ def success(request):
         messages.success(request, "Thank you for subscribing. Enjoy the full story.")
     else:
         messages.info(request, "Thank you. Your subscription will be active in a moment.")
-    return redirect(_safe_next(request, return_to) or account_url())
+    return redirect(_safe_next(request, return_to) or reverse("accounts:account"))
 
 
 @never_cache

@@ -9,6 +9,7 @@ import stripe
 from django.conf import settings
 from django.utils import timezone
 
+from newsroom.stripe_defaults import API_VERSION
 from subscriptions.models import Customer, Plan, Subscription
 from subscriptions.stripe_client import as_dict, get_client
 
@@ -88,7 +89,7 @@ def event(event_type: str, obj: dict, *, event_id: str | None = None, **extra) -
     return {
         "id": event_id or f"evt_test{next(_seq)}",
         "object": "event",
-        "api_version": "2026-10-28.endive",
+        "api_version": API_VERSION,
         "created": int(time.time()),
         "type": event_type,
         "livemode": False,

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from subscriptions.entitlements import billing_summary
 from subscriptions.models import Customer
 from tests.html_helpers import page_text, post_forms
 from tests.stripe_helpers import store_subscription, stripe_customer_for, verified_user
@@ -88,7 +89,9 @@ def test_the_account_panel_shows_plan_status_renewal_and_manage_billing(client, 
     request = RequestFactory().get("/account/")
     request.user = reader
     html = render_to_string(
-        "subscriptions/includes/account_panel.html", {"user": reader}, request=request
+        "subscriptions/includes/account_panel.html",
+        {"user": reader, "billing_summary": billing_summary(reader)},
+        request=request,
     )
     assert "Active" in html
     assert "Renews" in html
@@ -101,7 +104,10 @@ def test_the_account_panel_warns_a_past_due_reader(reader):
     store_subscription(reader, status="past_due")
     from django.template.loader import render_to_string
 
-    html = render_to_string("subscriptions/includes/account_panel.html", {"user": reader})
+    html = render_to_string(
+        "subscriptions/includes/account_panel.html",
+        {"user": reader, "billing_summary": billing_summary(reader)},
+    )
     assert "Your last payment failed" in html
     assert "Manage billing" in html
 
@@ -109,7 +115,10 @@ def test_the_account_panel_warns_a_past_due_reader(reader):
 def test_the_account_panel_offers_subscribing_to_a_reader_without_one(reader):
     from django.template.loader import render_to_string
 
-    html = render_to_string("subscriptions/includes/account_panel.html", {"user": reader})
+    html = render_to_string(
+        "subscriptions/includes/account_panel.html",
+        {"user": reader, "billing_summary": billing_summary(reader)},
+    )
     assert "You do not have a paid subscription" in html
     assert 'href="/pricing/"' in html
     assert "Manage billing" not in html
@@ -135,7 +144,10 @@ def test_the_portal_returns_to_an_account_page_that_says_the_changes_are_saved(
 def render_panel(user):
     from django.template.loader import render_to_string
 
-    return render_to_string("subscriptions/includes/account_panel.html", {"user": user})
+    return render_to_string(
+        "subscriptions/includes/account_panel.html",
+        {"user": user, "billing_summary": billing_summary(user)},
+    )
 
 
 def test_the_account_panel_tells_a_reader_whose_subscription_ended_and_offers_both_ways(reader):

@@ -45,7 +45,9 @@ def test_reconcile_fixes_planted_drift_and_reports_every_kind(stripe_standin, re
     assert Subscription.objects.get(stripe_id=gone["id"]).status == "canceled"
     assert Subscription.objects.get(stripe_id=unseen["id"]).user == other
     assert Subscription.objects.get(stripe_id=unseen["id"]).status == "active"
-    assert Subscription.objects.get(pk=ghost.pk).status == "canceled"
+    ghost.refresh_from_db()
+    assert ghost.status == "canceled"
+    assert ghost.ended_at is not None  # ended now, as every other path marks it
     assert "Fixed (ours differed from Stripe): 1" in report
     assert f"{gone['id']} for {reader.email}: status 'active' → 'canceled'" in report
     assert "Added (at Stripe, missing here): 1" in report

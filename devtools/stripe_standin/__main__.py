@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 
+from .common import STANDIN_PORT
 from .server import StandinServer
 
 
@@ -17,7 +18,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Local stand-in for the Stripe API, hosted Checkout/Portal and webhooks.",
     )
     parser.add_argument("--host", default=os.environ.get("STANDIN_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("STANDIN_PORT", 12111)))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("STANDIN_PORT", STANDIN_PORT))
+    )
     parser.add_argument("--webhook-url", default=os.environ.get("STANDIN_WEBHOOK_URL"))
     parser.add_argument("--webhook-secret", default=os.environ.get("STANDIN_WEBHOOK_SECRET"))
     parser.add_argument("--state-file", default=os.environ.get("STANDIN_STATE_FILE"))

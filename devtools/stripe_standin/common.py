@@ -9,7 +9,8 @@ import secrets
 import string
 from typing import Any
 
-API_VERSION = "2026-10-28.endive"
+from newsroom.stripe_defaults import API_VERSION, STANDIN_PORT  # noqa: F401 - re-exported
+
 DOC_BASE = "https://stripe.com/docs/error-codes/"
 DAY = 86400
 PAST_DUE_GRACE_DAYS = 7

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import control, hosted
-from .common import API_VERSION, DAY, StripeError, new_id
+from .common import API_VERSION, DAY, STANDIN_PORT, StripeError, new_id
 from .params import fingerprint, parse_params
 from .resources import (
     checkout,
@@ -303,7 +303,7 @@ class StandinServer:
     def __init__(
         self,
         host: str = "127.0.0.1",
-        port: int = 12111,
+        port: int = STANDIN_PORT,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         state_file: str | None = None,

@@ -11,9 +11,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .common import API_VERSION
+from newsroom.stripe_defaults import API_VERSION, STANDIN_SECRET_KEY
 
-TEST_KEY = "sk_test_standin"
+TEST_KEY = STANDIN_SECRET_KEY
 
 
 def make_client(base_url: str, api_key: str = TEST_KEY):

@@ -11,8 +11,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
-from subscriptions.models import Customer, Status, Subscription
-from subscriptions.services import CustomerBusy, apply_subscription, customer_lock, is_missing
+from subscriptions.models import Customer, Subscription
+from subscriptions.services import (
+    CustomerBusy,
+    apply_subscription,
+    customer_lock,
+    is_missing,
+    mark_canceled,
+)
 from subscriptions.stripe_client import UNAVAILABLE, as_dict, get_client
 
 COMPARED = ("status", "cancel_at_period_end", "current_period_end", "price_id", "plan_id")
@@ -90,10 +96,7 @@ class Command(BaseCommand):
             except stripe.InvalidRequestError as error:
                 if not is_missing(error):
                     raise
-                if local.status != Status.CANCELED:
-                    Subscription.objects.filter(pk=local.pk).update(
-                        status=Status.CANCELED, past_due_since=None
-                    )
+                mark_canceled(stripe_subscription_id=stripe_id)
                 report["missing_at_stripe"].append(
                     f"{stripe_id} for {local.user} (was {local.status}, now canceled)"
                 )
