@@ -24,7 +24,7 @@ from newsroom.site import absolute
 
 from . import images
 from .forms import ArticleForm, body_field
-from .html import preview_shape
+from .html import paywall_break_position, preview_shape
 from .models import (
     Article,
     ArticleAuthor,
@@ -41,7 +41,6 @@ from .permissions import (
     can_publish,
     can_set_access,
     paid_text_moved_into_preview,
-    paywall_break_position,
     visible_articles,
 )
 from .previews import PERSONAS

@@ -3,9 +3,9 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from .html import EDITOR_EXTENSIONS, sanitize_html
+from .html import EDITOR_EXTENSIONS, paywall_break_position, sanitize_html
 from .models import Article
-from .permissions import paid_text_moved_into_preview, paywall_break_position
+from .permissions import paid_text_moved_into_preview
 
 SEO_TITLE_HINT = "Up to 70 characters; search results show about 60. Empty uses the headline."
 SEO_DESCRIPTION_HINT = (

@@ -184,6 +184,20 @@ class Cut:
         return bool(self.rest)
 
 
+def _first_break(blocks: list[Block]) -> int | None:
+    """Where the first paywall break is: the number of content blocks before it (the blocks
+    before the first break are all content). A break inside a block counts. None without one."""
+    for index, block in enumerate(blocks):
+        if block.is_paywall_break or block.contains_paywall_break:
+            return index
+    return None
+
+
+def paywall_break_position(html: str) -> int | None:
+    """How many content blocks come before the paywall break; None without one."""
+    return _first_break(split_blocks(html))
+
+
 def _preview_length(blocks: list[Block], content: list[Block], preview_blocks: int) -> int:
     """How many content blocks readers without access see: THE preview rule.
 
@@ -192,13 +206,9 @@ def _preview_length(blocks: list[Block], content: list[Block], preview_blocks: i
     more than half of the blocks (rounded down), so whatever its shape (one block, a short
     article) a reader without access never receives the whole body.
     """
-    for index, block in enumerate(blocks):
-        if block.is_paywall_break or block.contains_paywall_break:
-            # Blocks before the first break are content blocks, so its index is the preview's
-            # length.
-            if index < len(content):
-                return index
-            break
+    first_break = _first_break(blocks)
+    if first_break is not None and first_break < len(content):
+        return first_break
     # Never negative: a slice with a negative stop would be "all but the last few blocks".
     return min(max(preview_blocks, 0), len(content) // 2)
 
@@ -250,9 +260,7 @@ class PreviewShape:
 def preview_shape(html: str, *, preview_blocks: int) -> PreviewShape:
     blocks = split_blocks(html)
     content = [b for b in blocks if not b.is_paywall_break]
-    first_break = next(
-        (i for i, b in enumerate(blocks) if b.is_paywall_break or b.contains_paywall_break), None
-    )
+    first_break = _first_break(blocks)
     return PreviewShape(
         shown=_preview_length(blocks, content, preview_blocks),
         total=len(content),

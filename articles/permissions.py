@@ -9,7 +9,7 @@ from html import unescape
 
 from django.conf import settings
 
-from .html import cut, split_blocks
+from .html import cut, paywall_break_position
 from .models import Article
 
 
@@ -44,14 +44,6 @@ def can_change_article(user, article: Article | None) -> bool:
         return True
     # A writer's own draft, and nothing that is published or scheduled.
     return article.status == Article.Status.DRAFT and is_own_article(user, article)
-
-
-def paywall_break_position(html: str) -> int | None:
-    """How many content blocks come before the paywall break; None without one."""
-    for index, block in enumerate(split_blocks(html)):
-        if block.is_paywall_break or block.contains_paywall_break:
-            return index
-    return None
 
 
 # Fragments shorter than this ("Yes.", "Third.") are too common to say they were moved.
