@@ -32,7 +32,9 @@ class AccessDecision:
     meter: Meter | None = None
 
     def __bool__(self):
-        return self.full
+        # "if access:" read like "may read it all" but also held for a denial's reason; callers
+        # say what they mean with .full.
+        raise TypeError("AccessDecision has no truth value: use .full")
 
 
 def access_for(user, article: Article) -> AccessDecision:

@@ -175,14 +175,6 @@ class Cut:
     # trackers that print locals do not carry it.
     rest: str = field(repr=False)
 
-    @property
-    def full(self) -> str:
-        return "\n".join(part for part in (self.preview, self.rest) if part)
-
-    @property
-    def has_more(self) -> bool:
-        return bool(self.rest)
-
 
 def _first_break(blocks: list[Block]) -> int | None:
     """Where the first paywall break is: the number of content blocks before it (the blocks

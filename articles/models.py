@@ -436,10 +436,6 @@ class PreviewLink(models.Model):
     def get_absolute_url(self):
         return reverse("articles:preview_link", args=[self.token])
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
     def revoke(self):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()

@@ -530,32 +530,40 @@ def fetch_checkout_session(session_id: str) -> dict | None:
         raise
 
 
+class CheckoutNotFound(Exception):
+    """No such Checkout Session for this reader (missing, someone else's, or no subscription):
+    all look the same to the browser."""
+
+
+class CheckoutNotPaid(Exception):
+    """The reader's Checkout Session exists but is not complete and paid."""
+
+
 def complete_checkout(
     *, user, session_id: str
 ) -> tuple[Subscription | None, str, list[DuplicateSubscription]]:
     """Apply a finished Checkout Session on the reader's return.
 
-    Returns (subscription, return_to, duplicates ended just now). Raises LookupError when
-    the session is not the reader's, does not exist or is not paid: all look the same to
-    the browser.
+    Returns (subscription, return_to, duplicates ended just now). Raises CheckoutNotFound or
+    CheckoutNotPaid.
     """
     session = fetch_checkout_session(session_id)
     if session is None:
-        raise LookupError("no such session")
+        raise CheckoutNotFound("no such session")
     customer_id = session.get("customer") or ""
     own_customer = Customer.objects.filter(user=user).values_list("stripe_id", flat=True).first()
     if session.get("client_reference_id") != str(user.pk) or (
         own_customer and customer_id != own_customer
     ):
-        raise LookupError("not this reader's session")
+        raise CheckoutNotFound("not this reader's session")
     if session.get("status") != "complete" or session.get("payment_status") not in (
         "paid",
         "no_payment_required",
     ):
-        raise PermissionError("not paid")
+        raise CheckoutNotPaid("not paid")
     subscription_id = session.get("subscription")
     if not isinstance(subscription_id, str) or not customer_id:
-        raise LookupError("no subscription on this session")
+        raise CheckoutNotFound("no subscription on this session")
     link_if_unlinked(user=user, stripe_customer_id=customer_id)
     with customer_lock(customer_id):
         sync_subscription(stripe_subscription_id=subscription_id, user=user)
@@ -649,12 +657,10 @@ def delete_stripe_customer(*, user) -> None:
 # nothing and is redelivered; a committed one has its email sent by a worker, with retries.
 
 
-def notify_payment_failed(*, invoice: dict) -> bool:
+def notify_payment_failed(
+    *, invoice_id: str, customer_id: str, amount_due: int | None, currency: str
+) -> bool:
     """Email the reader once per failed invoice, with a way to update their card."""
-    invoice_id = invoice.get("id")
-    customer_id = invoice.get("customer")
-    if not isinstance(invoice_id, str) or not isinstance(customer_id, str):
-        return False
     user = user_for_customer(customer_id)
     if user is None:
         return False
@@ -667,7 +673,7 @@ def notify_payment_failed(*, invoice: dict) -> bool:
         "user": user,
         "site_name": settings.SITE_NAME,
         "billing_url": settings.SITE_URL + reverse("accounts:account"),
-        "amount": format_money(invoice.get("amount_due"), invoice.get("currency") or ""),
+        "amount": format_money(amount_due, currency),
     }
     send_later(
         to=user.email,

@@ -298,9 +298,9 @@ def success(request):
         subscription, return_to, ended = services.complete_checkout(
             user=request.user, session_id=session_id
         )
-    except LookupError:
+    except services.CheckoutNotFound:
         return render(request, "subscriptions/checkout_not_found.html", status=404)
-    except PermissionError:
+    except services.CheckoutNotPaid:
         return render(request, "subscriptions/checkout_unpaid.html", status=402)
     except UNAVAILABLE:
         log.warning("Stripe unavailable on checkout return", exc_info=True)

@@ -113,13 +113,20 @@ def on_invoice_paid(invoice: dict):
 
 
 def on_invoice_payment_failed(invoice: dict):
-    _string(invoice, "id")
-    _string(invoice, "customer")
+    # Both are stored with the notice: checked here, so a NUL never reaches PostgreSQL.
+    invoice_id = _string(invoice, "id")
+    customer_id = _string(invoice, "customer")
     subscription_id = _subscription_of_invoice(invoice)
     if not subscription_id:
         return None
     return _refetch(
-        subscription_id, after=lambda stored: services.notify_payment_failed(invoice=invoice)
+        subscription_id,
+        after=lambda stored: services.notify_payment_failed(
+            invoice_id=invoice_id,
+            customer_id=customer_id,
+            amount_due=invoice.get("amount_due"),
+            currency=invoice.get("currency") or "",
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from articles.access import Reason, access_for
+from articles.models import Article
 from subscriptions.entitlements import billing_state, has_paid_access
 from subscriptions.models import ComplimentaryAccess
 from tests.factories import SECRET_SENTENCE, make_article
@@ -145,3 +146,11 @@ def test_comp_access_reads_in_full_and_expired_comp_does_not(client, reader):
     comp.expires_at = timezone.now() - timedelta(minutes=1)
     comp.save()
     assert SECRET_SENTENCE not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_access_decision_has_no_truth_value_so_callers_say_full(reader):
+    article = make_article(access=Article.Access.PAID)
+    decision = access_for(fresh(reader), article)
+    assert decision.full is False
+    with pytest.raises(TypeError, match="use .full"):
+        bool(decision)

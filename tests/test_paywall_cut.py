@@ -5,7 +5,7 @@ def test_an_explicit_break_ends_the_preview_exactly_there():
     result = cut(f"<p>one</p><p>two</p>{PAYWALL_BREAK}<p>three</p>", preview_blocks=3)
     assert result.preview == "<p>one</p>\n<p>two</p>"
     assert result.rest == "<p>three</p>"
-    assert "paywall-break" not in result.full
+    assert "paywall-break" not in result.preview + result.rest
 
 
 def test_without_a_break_the_preview_is_the_first_n_blocks():
@@ -13,7 +13,7 @@ def test_without_a_break_the_preview_is_the_first_n_blocks():
     result = cut(body, preview_blocks=3)
     assert result.preview == "<p>p1</p>\n<p>p2</p>\n<p>p3</p>"
     assert result.rest.startswith("<p>p4</p>")
-    assert result.has_more
+    assert result.rest
 
 
 def test_a_short_article_without_a_break_shows_at_most_half_of_its_blocks():
@@ -22,7 +22,7 @@ def test_a_short_article_without_a_break_shows_at_most_half_of_its_blocks():
     result = cut("<p>only</p>", preview_blocks=3)
     assert result.preview == ""
     assert result.rest == "<p>only</p>"
-    assert result.has_more
+    assert result.rest
 
 
 def test_the_cut_never_splits_nested_markup_lists_or_figures():
@@ -58,7 +58,7 @@ def test_a_break_inside_a_block_cuts_before_that_block():
     result = cut(body, preview_blocks=3)
     assert result.preview == "<p>one</p>"
     assert "secret" in result.rest
-    assert "paywall-break" not in result.full
+    assert "paywall-break" not in result.preview + result.rest
 
 
 def test_only_the_first_break_counts():

@@ -52,7 +52,7 @@ def test_a_break_after_the_last_block_counts_as_no_break():
     result = cut(f"<p>one</p><p>two</p><p>three</p><p>four</p>{PAYWALL_BREAK}", preview_blocks=3)
     assert result.preview == "<p>one</p>\n<p>two</p>"
     assert result.rest == "<p>three</p>\n<p>four</p>"
-    assert "paywall-break" not in result.full
+    assert "paywall-break" not in result.preview + result.rest
 
 
 def test_an_explicit_break_still_wins_when_it_hides_something():
