@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install lint format clean
+.PHONY: run test check install lint clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -25,14 +25,24 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python -m devtools.demo
 
-test: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# Every check CI runs (.ci/run calls `make test`), then the suite.
+test: check
 	$(BIN)/python -m pytest
 
+# The static checks alone, fast: lint, format, types, templates, Django's own checks.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint templates --lint
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Fix what can be fixed automatically; then `make check` says what is left.
 lint: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	git ls-files -z '*.py' | xargs -0 $(BIN)/django-upgrade --target-version 6.1 --exit-zero-even-if-changed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

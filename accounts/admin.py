@@ -56,4 +56,4 @@ class UserAdmin(BaseUserAdmin):
 
 # Staff sign in through allauth's login page, so the admin shares its rate limits,
 # passkeys and sign-in by code instead of Django's unthrottled admin login form.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

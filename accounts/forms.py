@@ -28,7 +28,8 @@ _SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 class _GuardedCredential:
     def clean_credential(self):
         try:
-            return super().clean_credential()
+            # Mixed into allauth's credential forms, which define it.
+            return super().clean_credential()  # type: ignore[misc]
         except _SHAPE_ERRORS:
             raise forms.ValidationError(MALFORMED, code="malformed") from None
 

@@ -86,7 +86,7 @@ class ArticleForm(forms.ModelForm):
         return body
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # Publishing without a time means now; the model's constraint is checked before save.
         if (
             "published_at" in self.fields

@@ -49,7 +49,7 @@ def make_gift(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("section"), pk=pk)
     try:
         link = make_gift_link(
-            giver=request.user, article=article, giver_name=request.POST.get("giver_name")
+            giver=request.user, article=article, giver_name=request.POST.get("giver_name", "")
         )
     except GiftRefused as refused:
         context = {"article": article, "message": refused.message}

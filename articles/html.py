@@ -7,6 +7,7 @@ block boundaries, so a cut never falls inside a tag, a list or a figure.
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 
 import nh3
 from django_prose_editor.config import EXTENSION_MAPPING, add_allowed_classes, expand_extensions
@@ -44,15 +45,15 @@ EDITOR_EXTENSIONS: dict[str, object] = {
 RENDITION_IMG_ATTRIBUTES = {"srcset", "sizes", "loading"}
 
 
-def paywall_break_allowlist(config, shared_config):
+def paywall_break_allowlist(config: object, shared_config: dict[str, Any]) -> None:
     """Sanitiser processor for the PaywallBreak editor node: an <hr> with one allowed class."""
     shared_config["tags"].add("hr")
     add_allowed_classes(shared_config, {"hr": [PAYWALL_BREAK_CLASS]})
 
 
-def _allowlist() -> dict:
+def _allowlist() -> dict[str, Any]:
     processors = EXTENSION_MAPPING | {"PaywallBreak": paywall_break_allowlist}
-    shared: dict = {"tags": set(), "attributes": {}}
+    shared: dict[str, Any] = {"tags": set(), "attributes": {}}
     for name, config in expand_extensions(EDITOR_EXTENSIONS).items():
         processors[name](config, shared)
     attributes = {tag: set(attrs) for tag, attrs in shared["attributes"].items()}
@@ -103,7 +104,7 @@ class Block:
 class _BlockSplitter(HTMLParser):
     """Re-serialises a sanitised fragment as its list of top-level nodes."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self._parts: list[str] = []
@@ -111,14 +112,14 @@ class _BlockSplitter(HTMLParser):
         self._is_break = False
         self._contains_break = False
 
-    def _close_block(self):
+    def _close_block(self) -> None:
         html = "".join(self._parts)
         if html.strip():
             self.blocks.append(Block(html, self._is_break, self._contains_break))
         self._parts = []
         self._is_break = self._contains_break = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         is_break = tag == "hr" and PAYWALL_BREAK_CLASS in (dict(attrs).get("class") or "").split()
         if self._depth == 0:
             self._close_block()
@@ -137,10 +138,10 @@ class _BlockSplitter(HTMLParser):
         else:
             self._depth += 1
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _VOID_ELEMENTS:
             return
         self._parts.append(f"</{tag}>")
@@ -148,7 +149,7 @@ class _BlockSplitter(HTMLParser):
         if self._depth == 0:
             self._close_block()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._depth == 0 and data.strip():
             self._close_block()
             self._parts.append(escape(data.strip(), quote=False))
@@ -156,7 +157,7 @@ class _BlockSplitter(HTMLParser):
         elif self._depth > 0:
             self._parts.append(escape(data, quote=False))
 
-    def close(self):
+    def close(self) -> None:
         super().close()
         self._close_block()
 

@@ -105,7 +105,7 @@ _RESPONSIVE_ATTRS = re.compile(r'\s(?:srcset|sizes|loading)="[^"]*"')
 
 def with_body_srcsets(body: str, article_images) -> str:
     """Give the body's uploaded images their srcset. The body is sanitised (nh3) markup."""
-    by_url = {}
+    by_url: dict[str, str] = {}
     for article_image in article_images:
         candidates = srcset(article_image.image, article_image.renditions or {})
         if candidates:

@@ -1,3 +1,10 @@
+"""The articles app's models: sections, authors, tags, articles and the links that open them
+(preview links, gift links).
+
+Longer than 400 lines on purpose: Django finds an app's models in one module, and these share
+their querysets and constraints; each class is short.
+"""
+
 import secrets
 from functools import cached_property, lru_cache
 from pathlib import Path

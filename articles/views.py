@@ -53,7 +53,7 @@ def home(request):
 
     # The section blocks carry on from the top stories rather than repeating them.
     on_top = [article.pk for article in ([lead] if lead else []) + latest]
-    by_section = {}
+    by_section: dict[Section, list[Article]] = {}
     for article in published.exclude(pk__in=on_top).latest_per_section(HOME_PER_SECTION):
         by_section.setdefault(article.section, []).append(article)
     sections = sorted(by_section.items(), key=lambda item: (item[0].order, item[0].name))
@@ -145,7 +145,6 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
 
     Shared by the public page and the staff previews, so that they cannot disagree.
     """
-    # `is None`, not `or`: a denying AccessDecision is falsy and must be kept as given.
     access = access if access is not None else access_for(request.user, article)
     paying_cta = access.reason in (Reason.SUBSCRIPTION_REQUIRED, Reason.UPGRADE_REQUIRED)
     context = {

@@ -25,8 +25,8 @@ class ConsentEventInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     can_delete = False
-    fields = ["at", "newsletter", "action", "source"]
-    readonly_fields = fields
+    readonly_fields = ("at", "newsletter", "action", "source")
+    fields = readonly_fields
     verbose_name_plural = "Newsletter consent history"
 
     def has_add_permission(self, request, obj=None):

@@ -58,7 +58,7 @@ class Newsletter(models.Model):
         return self.name
 
 
-class SubscriptionQuerySet(models.QuerySet):
+class NewsletterSubscriptionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(unsubscribed_at__isnull=True)
 
@@ -73,11 +73,11 @@ class NewsletterSubscription(models.Model):
         Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
     )
     consented_at = models.DateTimeField()
-    consent_source = models.CharField(max_length=20, choices=Source.choices)
+    consent_source = models.CharField(max_length=20, choices=Source)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribe_source = models.CharField(max_length=20, choices=Source.choices, blank=True)
+    unsubscribe_source = models.CharField(max_length=20, choices=Source, blank=True)
 
-    objects = SubscriptionQuerySet.as_manager()
+    objects = NewsletterSubscriptionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -113,7 +113,7 @@ class ConsentEvent(models.Model):
     )
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
-    source = models.CharField(max_length=20, choices=Source.choices)
+    source = models.CharField(max_length=20, choices=Source)
     at = models.DateTimeField()
 
     class Meta:

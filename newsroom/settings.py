@@ -3,6 +3,9 @@
 With nothing set, the site runs for a demo: SQLite, console email, DEBUG on, a generated
 development secret and the local Stripe stand-in. Production sets DEBUG=0 and must then name
 its SECRET_KEY and ALLOWED_HOSTS. Every variable is listed, with its default, in the README.
+
+Longer than 400 lines on purpose: one settings module, read top to bottom, is easier to audit
+than settings spread over several files.
 """
 
 import os
@@ -178,7 +181,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     # A file, not memory, so processes a test starts (db_worker, gunicorn) see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis via REDIS_URL, so rate limits hold across workers and machines.
 REDIS_URL = env_str("REDIS_URL")

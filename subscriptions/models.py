@@ -235,7 +235,7 @@ class Subscription(models.Model):
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL)
     price_id = models.CharField(max_length=255, blank=True)
     interval = models.CharField(max_length=10, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    status = models.CharField(max_length=20, choices=Status, db_index=True)
     cancel_at_period_end = models.BooleanField(default=False)
     current_period_end = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)

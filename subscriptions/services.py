@@ -12,6 +12,7 @@ import time
 import uuid
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import stripe
 from django.conf import settings
@@ -506,7 +507,8 @@ def start_checkout(
     session = get_client().v1.checkout.sessions.create(
         params=params, options={"idempotency_key": key}
     )
-    return session.url
+    # Typed optional because embedded sessions have none; a hosted one always has its URL.
+    return cast(str, session.url)
 
 
 def portal_url(*, user, return_url: str) -> str | None:

@@ -9,6 +9,7 @@ import stripe
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from stripe._requestor_options import BaseAddresses
 
 from newsroom.stripe_defaults import API_VERSION
 
@@ -28,7 +29,9 @@ UNAVAILABLE = (
 
 @cache
 def get_client() -> stripe.StripeClient:
-    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    base: BaseAddresses | None = (
+        {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    )
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         stripe_version=API_VERSION,

@@ -34,10 +34,12 @@ class Malformed(ValueError):
     """The event is signed but not shaped like what its type promises."""
 
 
-def _string(obj: dict, key: str, *, required: bool = True) -> str | None:
+def _optional_string(obj: dict, key: str) -> str | None:
+    return None if obj.get(key) is None else _string(obj, key)
+
+
+def _string(obj: dict, key: str) -> str:
     value = obj.get(key)
-    if value is None and not required:
-        return None
     # Stripe's ids are printable ASCII; a NUL would reach PostgreSQL, which refuses it.
     if not isinstance(value, str) or not value or len(value) > 255 or not value.isprintable():
         raise Malformed(f"{key} must be a non-empty string")
@@ -52,7 +54,7 @@ def _subscription_of_invoice(invoice: dict) -> str | None:
     details = parent.get("subscription_details") or {}
     if not isinstance(details, dict):
         raise Malformed("parent.subscription_details must be an object")
-    return _string(details, "subscription", required=False)
+    return _optional_string(details, "subscription")
 
 
 # Each handler does its network work (re-fetching from Stripe) and returns the database work
@@ -179,7 +181,7 @@ def _signed_in_the_future(header: str | None) -> bool:
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
-    length = request.META.get("CONTENT_LENGTH") or "0"
+    length = request.headers.get("content-length") or "0"
     # ASCII digits only: str.isdigit() also says yes to "²", which int() refuses.
     if not CONTENT_LENGTH.fullmatch(length) or int(length) > MAX_BODY_BYTES:
         return _bad("Body too large.", status=413)

@@ -148,9 +148,10 @@ def test_comp_access_reads_in_full_and_expired_comp_does_not(client, reader):
     assert SECRET_SENTENCE not in client.get(article.get_absolute_url()).content.decode()
 
 
-def test_an_access_decision_has_no_truth_value_so_callers_say_full(reader):
+def test_an_access_decision_has_no_truth_value_so_callers_say_full():
     article = make_article(access=Article.Access.PAID)
-    decision = access_for(fresh(reader), article)
+    decision = access_for(AnonymousUser(), article)
     assert decision.full is False
+    assert decision.reason == Reason.SUBSCRIPTION_REQUIRED
     with pytest.raises(TypeError, match="use .full"):
         bool(decision)

@@ -163,7 +163,7 @@ def test_reader_pages_and_feeds_only_answer_get_and_head(client, site, method):
 
 def test_a_session_cookie_carrying_a_nul_byte_is_ignored(site, reader):
     # Django unquotes "\000" in a quoted cookie to NUL; PostgreSQL then failed every page.
-    client = Client(HTTP_COOKIE='sessionid="abcdefgh12345678\\000"')
+    client = Client(headers={"cookie": 'sessionid="abcdefgh12345678\\000"'})
     before = database_state()
     for path in ["/", site["article"], "/pricing/", "/accounts/login/"]:
         response = client.get(path)
@@ -173,7 +173,7 @@ def test_a_session_cookie_carrying_a_nul_byte_is_ignored(site, reader):
 
 
 def test_a_nul_in_any_other_cookie_does_not_break_the_page(site):
-    client = Client(HTTP_COOKIE='csrftoken="\\000"; messages="\\000x"; theme="\\000"')
+    client = Client(headers={"cookie": 'csrftoken="\\000"; messages="\\000x"; theme="\\000"'})
     assert client.get(site["article"]).status_code == 200
 
 
@@ -182,7 +182,7 @@ def test_a_nul_in_any_other_cookie_does_not_break_the_page(site):
     ["sessionid=" + "a" * 5000, "sessionid=short", "sessionid=../../etc", "sessionid=%00%ff"],
 )
 def test_a_forged_session_cookie_is_a_signed_out_reader(site, cookie):
-    client = Client(HTTP_COOKIE=cookie)
+    client = Client(headers={"cookie": cookie})
     response = client.get(site["article"])
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated

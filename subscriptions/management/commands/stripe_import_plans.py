@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
         created = updated = 0
         for product_id, entry in products.items():
-            values = {"currency": ""}
+            values: dict[str, str | int | None] = {"currency": ""}
             for interval, prefix in INTERVALS.items():
                 price = entry["prices"].get(interval)
                 values[f"{prefix}_price_id"] = price.id if price else ""

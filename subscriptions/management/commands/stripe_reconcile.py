@@ -43,7 +43,7 @@ class Command(BaseCommand):
         self.print_report(report)
 
     def reconcile(self, client) -> dict[str, list[str]]:
-        report = {
+        report: dict[str, list[str]] = {
             "fixed": [],
             "added": [],
             "missing_here": [],
