@@ -1,6 +1,6 @@
 import pytest
 
-PASSWORD = "correct-horse-battery-staple"
+from tests.users import PASSWORD, staff_in_group, verified_user
 
 
 def pytest_configure(config):
@@ -75,34 +75,26 @@ def password():
     return PASSWORD
 
 
-def _verified_user(django_user_model, email, **extra):
-    from allauth.account.models import EmailAddress
-
-    user = django_user_model.objects.create_user(email=email, password=PASSWORD, **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
 @pytest.fixture
-def reader(django_user_model):
+def reader():
     """A signed-up reader with a verified email and no subscription."""
-    return _verified_user(django_user_model, "reader@example.com")
+    return verified_user("reader@example.com")
 
 
 @pytest.fixture
-def subscriber(django_user_model):
+def subscriber():
     """A reader with paid access: a stored, active monthly subscription."""
     from tests.stripe_helpers import store_subscription
 
-    user = _verified_user(django_user_model, "subscriber@example.com")
+    user = verified_user("subscriber@example.com")
     store_subscription(user, status="active")
     return user
 
 
 @pytest.fixture
-def editor(django_user_model):
-    """A member of staff who edits the newsroom."""
-    return _verified_user(django_user_model, "editor@example.com", is_staff=True)
+def staff_without_group():
+    """is_staff and no role group: reads everything (the access rule's staff), edits nothing."""
+    return verified_user("staff@example.com", is_staff=True)
 
 
 # The Stripe stand-in (devtools/stripe_standin): one server per test session, emptied per test.
@@ -130,14 +122,12 @@ def stripe_standin(_standin_server, settings):
 
 # The newsroom's staff, in the groups the data migration creates.
 @pytest.fixture
-def writer(django_user_model):
-    from tests.editorial_helpers import staff_member
-
-    return staff_member(django_user_model, "writer@example.com", "Writer")
+def writer():
+    """Staff in the Writer group, with an author profile: writes and edits own drafts."""
+    return staff_in_group("writer@example.com", "Writer")
 
 
 @pytest.fixture
-def desk_editor(django_user_model):
-    from tests.editorial_helpers import staff_member
-
-    return staff_member(django_user_model, "desk@example.com", "Editor")
+def desk_editor():
+    """Staff in the Editor group, with an author profile: edits and publishes everything."""
+    return staff_in_group("desk@example.com", "Editor")

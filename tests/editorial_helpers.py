@@ -1,9 +1,6 @@
 """Builders for the editorial tests: staff in the migration's groups, and admin form posts."""
 
-from django.contrib.auth.models import Group
-
 from articles.models import Article
-from tests.factories import make_author
 
 ADD_URL = "/admin/articles/article/add/"
 LIST_URL = "/admin/articles/article/"
@@ -11,16 +8,6 @@ LIST_URL = "/admin/articles/article/"
 
 def change_url(article):
     return f"/admin/articles/article/{article.pk}/change/"
-
-
-def staff_member(django_user_model, email, group, *, author=True):
-    user = django_user_model.objects.create_user(
-        email=email, password="unused-password-123", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group))
-    if author:
-        make_author(name=email.split("@")[0].title(), user=user)
-    return user
 
 
 def _inline_management(prefix, total=0, initial=0):

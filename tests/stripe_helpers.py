@@ -129,12 +129,3 @@ def invoice_for(subscription: dict, *, invoice_id=None) -> dict:
             "subscription_details": {"subscription": subscription["id"], "metadata": {}},
         },
     }
-
-
-def verified_user(email: str):
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(email=email, password="correct-horse-battery")
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user

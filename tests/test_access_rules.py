@@ -72,8 +72,10 @@ def test_someone_elses_subscription_grants_nothing(reader, subscriber):
     assert not has_paid_access(fresh(reader))
 
 
-def test_complimentary_access_without_expiry_grants_paid_access(reader, editor):
-    ComplimentaryAccess.objects.create(user=reader, reason="Press pass", granted_by=editor)
+def test_complimentary_access_without_expiry_grants_paid_access(reader, staff_without_group):
+    ComplimentaryAccess.objects.create(
+        user=reader, reason="Press pass", granted_by=staff_without_group
+    )
     assert has_paid_access(fresh(reader))
 
 

@@ -123,13 +123,17 @@ def test_removing_a_passkey_asks_for_the_password_then_returns_to_the_account_pa
     assert "You have no passkeys yet." in response.content.decode()
 
 
-def test_a_reader_cannot_remove_someone_elses_passkey(client, reader, editor, password):
+def test_a_reader_cannot_remove_someone_elses_passkey(
+    client, reader, staff_without_group, password
+):
     from allauth.mfa.models import Authenticator
 
     reader.set_password(password)
     reader.save()
     theirs = Authenticator.objects.create(
-        user=editor, type=Authenticator.Type.WEBAUTHN, data={"name": "Laptop", "credential": {}}
+        user=staff_without_group,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": "Laptop", "credential": {}},
     )
     url = f"/accounts/2fa/webauthn/keys/{theirs.pk}/remove/"
     assert _reauthenticated(client, reader, password, url).status_code == 404

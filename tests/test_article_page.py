@@ -73,9 +73,9 @@ def test_subscriber_reads_the_whole_article_with_no_call_to_action(client, subsc
     assert "private" in response["Cache-Control"]
 
 
-def test_staff_read_the_whole_article(client, editor):
+def test_staff_read_the_whole_article(client, staff_without_group):
     article = make_article()
-    client.force_login(editor)
+    client.force_login(staff_without_group)
     _, html = page(client, article)
     assert SECRET_SENTENCE in html
 
@@ -242,9 +242,9 @@ def test_article_page_queries_are_constant_for_subscribers(
         client.get(article.get_absolute_url())
 
 
-def test_staff_see_where_the_paywall_falls_and_a_way_to_edit(client, editor):
+def test_staff_see_where_the_paywall_falls_and_a_way_to_edit(client, staff_without_group):
     article = make_article()
-    client.force_login(editor)
+    client.force_login(staff_without_group)
     _, html = page(client, article)
     marker = html.index("Readers without access stop here")
     assert html.index(PREVIEW_SENTENCE) < marker < html.index(SECRET_SENTENCE)

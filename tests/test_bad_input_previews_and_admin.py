@@ -83,7 +83,7 @@ def test_the_admin_sends_non_staff_to_sign_in(client, reader, path):
         {},
     ],
 )
-def test_junk_posted_to_the_admin_login_signs_nobody_in(client, editor, data):
+def test_junk_posted_to_the_admin_login_signs_nobody_in(client, staff_without_group, data):
     before = database_state()
     response = client.post("/admin/login/", data)
     assert response.status_code == 302

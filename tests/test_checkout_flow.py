@@ -375,11 +375,13 @@ def test_a_declined_card_grants_nothing(client, plan, reader, stripe_standin):
 
 
 def test_a_reader_with_complimentary_access_is_told_they_need_not_subscribe(
-    client, plan, reader, editor
+    client, plan, reader, staff_without_group
 ):
     from subscriptions.models import ComplimentaryAccess
 
-    ComplimentaryAccess.objects.create(user=reader, reason="Press pass", granted_by=editor)
+    ComplimentaryAccess.objects.create(
+        user=reader, reason="Press pass", granted_by=staff_without_group
+    )
     client.force_login(reader)
     html = client.get("/pricing/").content.decode()
     assert "complimentary access" in html

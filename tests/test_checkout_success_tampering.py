@@ -7,7 +7,8 @@ import pytest
 from devtools.stripe_standin.testing import pay
 from subscriptions.models import Customer, Subscription
 from tests.factories import SECRET_SENTENCE, make_article
-from tests.stripe_helpers import make_plan, verified_user
+from tests.stripe_helpers import make_plan
+from tests.users import verified_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,16 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.editorial_helpers import LIST_URL, article_post, change_url, staff_member
+from tests.editorial_helpers import LIST_URL, article_post, change_url
 from tests.factories import SECRET_SENTENCE, make_article
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk_editor(django_user_model, client):
-    editor = staff_member(django_user_model, "desk@example.com", "Editor")
-    client.force_login(editor)
-    return editor
+@pytest.fixture(autouse=True)
+def _desk_editor_signed_in(client, desk_editor):
+    """These tests drive the admin as the shared desk editor (tests/conftest.py)."""
+    client.force_login(desk_editor)
 
 
 def split(moment):

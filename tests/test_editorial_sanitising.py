@@ -7,17 +7,17 @@ import re
 import pytest
 
 from articles.html import ALLOWED_TAGS, EDITOR_EXTENSIONS, PAYWALL_BREAK, sanitize_html
-from tests.editorial_helpers import article_post, change_url, staff_member
+from tests.editorial_helpers import article_post, change_url
 from tests.factories import SECRET_SENTENCE, make_article
+from tests.users import staff_in_group
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk_editor(django_user_model, client):
-    editor = staff_member(django_user_model, "desk@example.com", "Editor")
-    client.force_login(editor)
-    return editor
+@pytest.fixture(autouse=True)
+def _desk_editor_signed_in(client, desk_editor):
+    """These tests drive the admin as the shared desk editor (tests/conftest.py)."""
+    client.force_login(desk_editor)
 
 
 def editor_config(page):
@@ -86,7 +86,7 @@ def test_the_editor_is_configured_from_the_same_list_as_the_sanitiser(client, de
 
 
 def test_a_writers_editor_shows_a_placed_break_but_has_no_button_for_it(client, django_user_model):
-    writer = staff_member(django_user_model, "writer@example.com", "Writer")
+    writer = staff_in_group("writer@example.com", "Writer")
     article = make_article(status="draft", authors=[writer.author_profile])
     client.force_login(writer)
     config = editor_config(client.get(change_url(article)).content.decode())

@@ -158,9 +158,9 @@ def test_free_and_registered_stories_spend_nothing(client, reader, metered, acce
     assert not MeteredRead.objects.exists()
 
 
-def test_subscribers_and_staff_spend_nothing(client, subscriber, editor, metered):
+def test_subscribers_and_staff_spend_nothing(client, subscriber, staff_without_group, metered):
     article = make_article()
-    for user in (subscriber, editor):
+    for user in (subscriber, staff_without_group):
         client.force_login(user)
         _, html = read(client, article)
         assert SECRET_SENTENCE in html

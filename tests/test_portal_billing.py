@@ -7,7 +7,8 @@ import pytest
 from subscriptions.entitlements import billing_summary
 from subscriptions.models import Customer
 from tests.html_helpers import page_text, post_forms
-from tests.stripe_helpers import store_subscription, stripe_customer_for, verified_user
+from tests.stripe_helpers import store_subscription, stripe_customer_for
+from tests.users import verified_user
 
 pytestmark = pytest.mark.django_db
 

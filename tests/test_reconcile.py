@@ -12,8 +12,8 @@ from tests.stripe_helpers import (
     make_plan,
     store_subscription,
     subscribe_at_stripe,
-    verified_user,
 )
+from tests.users import verified_user
 
 pytestmark = pytest.mark.django_db
 

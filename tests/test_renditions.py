@@ -9,7 +9,7 @@ from PIL import Image
 
 from articles import images
 from articles.models import Article
-from tests.editorial_helpers import article_post, change_url, staff_member
+from tests.editorial_helpers import article_post, change_url
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,10 @@ def media_root(settings, tmp_path):
     return tmp_path
 
 
-@pytest.fixture
-def desk_editor(django_user_model, client):
-    editor = staff_member(django_user_model, "desk@example.com", "Editor")
-    client.force_login(editor)
-    return editor
+@pytest.fixture(autouse=True)
+def _desk_editor_signed_in(client, desk_editor):
+    """These tests drive the admin as the shared desk editor (tests/conftest.py)."""
+    client.force_login(desk_editor)
 
 
 def upload_hero(client, article, width=1200, height=800):

@@ -10,15 +10,16 @@ from reversion.models import Version
 
 from articles.html import PAYWALL_BREAK
 from articles.models import Article
-from tests.editorial_helpers import ADD_URL, LIST_URL, article_post, change_url, staff_member
+from tests.editorial_helpers import ADD_URL, LIST_URL, article_post, change_url
 from tests.factories import make_article, make_section, paid_body
+from tests.users import staff_in_group
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def other_writer(django_user_model):
-    return staff_member(django_user_model, "other@example.com", "Writer")
+    return staff_in_group("other@example.com", "Writer")
 
 
 def draft_by(user, **kwargs):
@@ -193,13 +194,13 @@ def test_an_editor_publishes_and_unpublishes_from_the_list(client, desk_editor):
 
 
 def test_an_editor_without_a_byline_of_their_own_can_still_add_articles(client, django_user_model):
-    editor = staff_member(django_user_model, "nobyline@example.com", "Editor", author=False)
+    editor = staff_in_group("nobyline@example.com", "Editor", author=False)
     client.force_login(editor)
     assert client.get(ADD_URL).status_code == 200
 
 
 def test_a_writer_without_an_author_profile_cannot_add_articles(client, django_user_model):
-    writer = staff_member(django_user_model, "ghost@example.com", "Writer", author=False)
+    writer = staff_in_group("ghost@example.com", "Writer", author=False)
     client.force_login(writer)
     assert client.get(ADD_URL).status_code == 403
 

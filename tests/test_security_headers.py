@@ -34,8 +34,8 @@ def test_pages_cannot_be_framed_or_sniffed(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_the_admin_is_left_to_its_own_scripts(client, editor):
-    client.force_login(editor)
+def test_the_admin_is_left_to_its_own_scripts(client, staff_without_group):
+    client.force_login(staff_without_group)
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "Content-Security-Policy" not in response

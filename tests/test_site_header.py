@@ -30,8 +30,8 @@ def test_a_subscriber_is_not_asked_to_subscribe_again(client, subscriber):
     assert ">Subscribe</a>" not in header(client)
 
 
-def test_staff_get_a_way_into_the_admin(client, editor):
-    client.force_login(editor)
+def test_staff_get_a_way_into_the_admin(client, staff_without_group):
+    client.force_login(staff_without_group)
     html = header(client)
     assert 'href="/admin/">Admin</a>' in html
     assert ">Subscribe</a>" not in html

@@ -13,21 +13,23 @@ from tests.stripe_helpers import (
     make_plan,
     post_event,
     subscribe_at_stripe,
-    verified_user,
 )
+from tests.users import verified_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, editor):
-    editor.is_superuser = True
-    editor.save()
-    client.force_login(editor)
+def admin_client(client, staff_without_group):
+    staff_without_group.is_superuser = True
+    staff_without_group.save()
+    client.force_login(staff_without_group)
     return client
 
 
-def test_an_editor_grants_complimentary_access_in_the_admin(admin_client, editor, reader):
+def test_an_editor_grants_complimentary_access_in_the_admin(
+    admin_client, staff_without_group, reader
+):
     expires = timezone.now() + timedelta(days=30)
     response = admin_client.post(
         "/admin/subscriptions/complimentaryaccess/add/",
@@ -40,7 +42,7 @@ def test_an_editor_grants_complimentary_access_in_the_admin(admin_client, editor
     )
     assert response.status_code == 302
     comp = ComplimentaryAccess.objects.get()
-    assert (comp.user, comp.reason, comp.granted_by) == (reader, "Press pass", editor)
+    assert (comp.user, comp.reason, comp.granted_by) == (reader, "Press pass", staff_without_group)
     assert has_paid_access(type(reader).objects.get(pk=reader.pk))
 
 

@@ -5,7 +5,6 @@ process's settings, monkeypatches and the locmem email outbox. Every test gets a
 context (no cookies, no cache) and saves screenshots under ``test-artifacts/screenshots/``.
 """
 
-import importlib
 import os
 import re
 import threading
@@ -281,39 +280,6 @@ def paid_story(site):
         section=make_section(name="City", slug="city"),
         authors=[make_author(name="Amira Khan", slug="amira-khan")],
     )
-
-
-@pytest.fixture
-def desk_editor(django_user_model, password):
-    """A member of staff in the Editor group, with the permissions the migration gives it."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth.models import Group, Permission
-
-    # The group comes from a data migration, which a transactional test's flush empties, so it
-    # is made again here. (Restoring a serialised database instead breaks later tests on
-    # PostgreSQL: duplicate content types, and no Site row.)
-    roles = importlib.import_module("articles.migrations.0003_editorial_groups")
-    group, _ = Group.objects.get_or_create(name="Editor")
-    for dotted in roles.EDITOR:
-        app_label, codename = dotted.split(".")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    # Later apps' migrations grant the group their own permissions (codenames without app label).
-    newsletter_roles = importlib.import_module(
-        "newsletters.migrations.0003_editors_send_newsletters"
-    )
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="newsletters", codename__in=newsletter_roles.EDITOR
-        )
-    )
-    user = django_user_model.objects.create_user(
-        email="desk@example.com", password=password, is_staff=True
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.groups.add(group)
-    return user
 
 
 def visit(page, url):
