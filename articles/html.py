@@ -176,6 +176,11 @@ class Cut:
     # trackers that print locals do not carry it.
     rest: str = field(repr=False)
 
+    @property
+    def full(self) -> str:
+        """The whole body without the break marker, for readers with access (newsletter emails)."""
+        return "\n".join(part for part in (self.preview, self.rest) if part)
+
 
 def _first_break(blocks: list[Block]) -> int | None:
     """Where the first paywall break is: the number of content blocks before it (the blocks

@@ -10,7 +10,7 @@ from articles.access import Reason, access_for
 from articles.models import Article
 from subscriptions.entitlements import billing_state, has_paid_access
 from subscriptions.models import ComplimentaryAccess
-from tests.factories import SECRET_SENTENCE, make_article
+from tests.factories import PREVIEW_SENTENCE, SECRET_SENTENCE, make_article
 from tests.stripe_helpers import store_subscription
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,10 @@ def test_a_reader_past_grace_sees_only_the_preview(client, reader, settings):
     article = make_article()
     store_subscription(reader, status="past_due", past_due_since=timezone.now() - timedelta(days=4))
     client.force_login(reader)
-    page = client.get(article.get_absolute_url()).content.decode()
+    response = client.get(article.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert PREVIEW_SENTENCE in page  # the article's page, showing its preview
     assert SECRET_SENTENCE not in page
     assert "Your last payment failed" not in page
 

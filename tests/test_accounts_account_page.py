@@ -109,7 +109,10 @@ def test_the_page_links_to_account_deletion(signed_in):
 def test_another_readers_passkeys_and_sign_ins_never_show(signed_in, staff_without_group):
     add_passkey(staff_without_group, "Editor's laptop")
     add_past_sign_ins(staff_without_group, 1)
-    html = signed_in.get("/account/").content.decode()
+    response = signed_in.get("/account/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Your account</h1>" in html
     assert "Editor&#x27;s laptop" not in html
     assert "198.51.100.1" not in html
 

@@ -41,6 +41,7 @@ def test_nothing_past_the_preview_reaches_the_page_in_any_form(client):
     # Not hidden by CSS, not in a comment, a data attribute, a meta tag or JSON-LD.
     article = make_article(body=paid_body(secret="Zebra-unique-sentence about the quay."))
     _, html = page(client, article)
+    assert PREVIEW_SENTENCE in html
     for fragment in ["Zebra-unique-sentence", "zebra-unique", "the quay", "mayor declined"]:
         assert fragment.lower() not in html.lower()
 
@@ -139,6 +140,7 @@ def test_structured_data_never_carries_the_body(client, subscriber):
 def test_headline_with_markup_cannot_break_out_of_structured_data(client):
     article = make_article(headline="</script><script>alert(1)</script>", access="public")
     _, html = page(client, article)
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
     assert "<script>alert(1)</script>" not in html
 
 
@@ -226,7 +228,8 @@ def test_article_page_queries_are_constant_for_anonymous_readers(
     # article, bylines with authors, tags, navigation sections; under the paywall, the
     # longest free trial on sale for its call to action
     with django_assert_num_queries(5):
-        client.get(article.get_absolute_url())
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("many", [False, True])
@@ -239,7 +242,8 @@ def test_article_page_queries_are_constant_for_subscribers(
     client.force_login(subscriber)
     # session, user, the reader's billing state, then the four of the anonymous page
     with django_assert_num_queries(7):
-        client.get(article.get_absolute_url())
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
 
 
 def test_staff_see_where_the_paywall_falls_and_a_way_to_edit(client, staff_without_group):
@@ -255,6 +259,7 @@ def test_subscribers_get_no_staff_tools(client, subscriber):
     article = make_article()
     client.force_login(subscriber)
     _, html = page(client, article)
+    assert SECRET_SENTENCE in html  # the subscriber's full article
     assert "Readers without access stop here" not in html
     assert "/admin/" not in html
 

@@ -34,7 +34,11 @@ def test_the_feed_lists_headlines_and_standfirsts_without_any_body(client):
 def test_the_feed_leaves_out_drafts_and_scheduled_articles(client):
     make_article(headline="Draft story", status=Article.Status.DRAFT)
     make_article(headline="Future story", published_at=timezone.now() + timedelta(hours=1))
-    xml = client.get("/feed/").content.decode()
+    make_article(headline="Published story")
+    response = client.get("/feed/")
+    xml = response.content.decode()
+    assert response.status_code == 200
+    assert "Published story" in xml
     assert "Draft story" not in xml
     assert "Future story" not in xml
 
@@ -54,7 +58,8 @@ def test_feed_queries_are_constant(client, django_assert_num_queries, count):
         make_article(authors=[make_author(), make_author()])
     # articles, their bylines
     with django_assert_num_queries(2):
-        client.get("/feed/")
+        response = client.get("/feed/")
+    assert response.status_code == 200
 
 
 def whole_sitemap(client, **headers) -> str:

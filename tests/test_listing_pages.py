@@ -57,7 +57,10 @@ def test_listings_hide_drafts_and_scheduled_articles(client, story):
         tags=[tag],
     )
     for url in listing_urls(story[0], author, tag):
-        html = client.get(url).content.decode()
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert story[0].headline in html, url
         assert "Draft story" not in html, url
         assert "Scheduled story" not in html, url
 
@@ -126,7 +129,8 @@ def test_section_page_queries_are_constant(client, django_assert_num_queries, co
         make_article(section=section, authors=authors, tags=[make_tag()])
     # section, count, page of articles, their bylines, navigation
     with django_assert_num_queries(5):
-        client.get(section.get_absolute_url())
+        response = client.get(section.get_absolute_url())
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("count", [1, 15])
@@ -135,7 +139,8 @@ def test_author_page_queries_are_constant(client, django_assert_num_queries, cou
     for _ in range(count):
         make_article(authors=[author, make_author()])
     with django_assert_num_queries(5):
-        client.get(author.get_absolute_url())
+        response = client.get(author.get_absolute_url())
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("count", [1, 15])
@@ -144,7 +149,8 @@ def test_tag_page_queries_are_constant(client, django_assert_num_queries, count)
     for _ in range(count):
         make_article(tags=[tag, make_tag()], authors=[make_author()])
     with django_assert_num_queries(5):
-        client.get(tag.get_absolute_url())
+        response = client.get(tag.get_absolute_url())
+    assert response.status_code == 200
 
 
 def test_signed_in_listing_pages_are_private(client, reader, story):

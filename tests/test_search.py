@@ -31,7 +31,10 @@ def test_search_never_matches_or_shows_text_past_the_preview(client, subscriber)
 
 def test_search_leaves_out_unpublished_articles(client):
     make_article(headline="Harbour draft", status=Article.Status.DRAFT)
-    html = client.get("/search/", {"q": "harbour"}).content.decode()
+    response = client.get("/search/", {"q": "harbour"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No stories match “harbour”" in html
     assert "Harbour draft" not in html
 
 
@@ -46,7 +49,8 @@ def test_search_queries_are_constant(client, django_assert_num_queries, count):
         make_article(headline="Harbour news", authors=[make_author()], tags=[make_tag()])
     # count, page of results, their bylines, navigation
     with django_assert_num_queries(4):
-        client.get("/search/", {"q": "harbour"})
+        response = client.get("/search/", {"q": "harbour"})
+    assert response.status_code == 200
 
 
 def test_a_search_without_results_says_so(client):
