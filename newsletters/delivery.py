@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -147,7 +148,7 @@ class Renderer:
             )
             .get(pk=send.article_id)
         )
-        self._variants = {}
+        self._variants: dict[bool, Any] = {}
 
     def variant(self, full: bool):
         if full not in self._variants:
@@ -162,7 +163,9 @@ class Renderer:
 
 def _load_batch(send: Send, token: uuid.UUID) -> list[dict]:
     """The claimed rows with what the rules need about each member now: two queries."""
-    rows = list(Delivery.objects.filter(claim=token).values("pk", "user_id"))
+    rows: list[dict[str, Any]] = [
+        dict(row) for row in Delivery.objects.filter(claim=token).values("pk", "user_id")
+    ]
     still_subscribed = NewsletterSubscription.objects.active().filter(
         user=OuterRef("pk"), newsletter=send.newsletter_id
     )

@@ -147,7 +147,7 @@ class Offer(models.Model):
         return reverse("subscriptions:offer", args=[self.code])
 
     def terms(self) -> str:
-        from .templatetags.billing import format_money
+        from .money import format_money
 
         off = (
             f"{self.percent_off}% off"
