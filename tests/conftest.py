@@ -1,5 +1,6 @@
 import pytest
 
+from newsroom.stripe_defaults import STANDIN_SECRET_KEY
 from tests.users import PASSWORD, staff_in_group, verified_user
 
 
@@ -113,7 +114,7 @@ def stripe_standin(_standin_server, settings):
     """A fresh stand-in, with the site's StripeClient pointed at it. Webhooks are off."""
     _standin_server.configure_webhooks(None, None)
     _standin_server.reset()
-    settings.STRIPE_SECRET_KEY = "sk_test_standin"
+    settings.STRIPE_SECRET_KEY = STANDIN_SECRET_KEY
     settings.STRIPE_API_BASE = _standin_server.url
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_newsroom"
     yield _standin_server

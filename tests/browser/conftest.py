@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from newsroom.stripe_defaults import STANDIN_SECRET_KEY
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -292,7 +294,7 @@ def visit(page, url):
 
 
 @pytest.fixture
-def stripe_standin(site, settings):
+def live_stripe_standin(site, settings):
     """The Stripe stand-in on a free loopback port, posting its webhooks to the live site.
 
     The site's Stripe settings point at it for the test; the subscriptions app rebuilds its
@@ -310,14 +312,14 @@ def stripe_standin(site, settings):
         webhook_backoff=0.05,
     ).start()
     settings.STRIPE_API_BASE = standin.url
-    settings.STRIPE_SECRET_KEY = "sk_test_standin"
+    settings.STRIPE_SECRET_KEY = STANDIN_SECRET_KEY
     settings.STRIPE_WEBHOOK_SECRET = secret
     yield standin
     standin.stop()
 
 
 @pytest.fixture
-def plan(stripe_standin):
+def plan(live_stripe_standin):
     """The "Digital" plan on sale, its product and prices made at the stand-in."""
     from tests.stripe_helpers import make_plan
 

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_subscriber_who_cancels_reads_until_the_period_ends_and_then_sees_the_preview(
-    page, site, paid_story, plan, stripe_standin, reader, screenshot
+    page, site, paid_story, plan, live_stripe_standin, reader, screenshot
 ):
     article_url = site + paid_story.get_absolute_url()
     sign_in_as(page.context, site, reader)
@@ -22,11 +22,11 @@ def test_a_subscriber_who_cancels_reads_until_the_period_ends_and_then_sees_the_
     page.get_by_role("link", name="Account").click()
     screenshot(page, "cancel", "1-account")
     page.get_by_role("button", name="Manage billing").click()
-    expect(page).to_have_url(re.compile("^" + re.escape(stripe_standin.url + "/portal/")))
+    expect(page).to_have_url(re.compile("^" + re.escape(live_stripe_standin.url + "/portal/")))
     page.get_by_role("button", name="Cancel at period end").click()
     expect(page.get_by_text("Cancels on")).to_be_visible()
     screenshot(page, "cancel", "2-portal-canceled")
-    stripe_standin.flush_webhooks()
+    live_stripe_standin.flush_webhooks()
 
     page.get_by_role("link", name="Return to Newsroom").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
@@ -35,8 +35,8 @@ def test_a_subscriber_who_cancels_reads_until_the_period_ends_and_then_sees_the_
     visit(page, article_url)
     expect(page.get_by_text(SECRET_SENTENCE)).to_be_visible()
 
-    stripe_standin.advance(days=32)
-    stripe_standin.flush_webhooks()
+    live_stripe_standin.advance(days=32)
+    live_stripe_standin.flush_webhooks()
 
     visit(page, article_url)
     expect(page.get_by_role("complementary")).to_contain_text(

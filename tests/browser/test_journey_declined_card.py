@@ -20,7 +20,7 @@ DECLINED_CARD = "4000 0000 0000 0002"
 
 
 def test_a_declined_card_is_explained_and_the_article_stays_behind_the_paywall(
-    page, site, paid_story, plan, stripe_standin, reader, screenshot
+    page, site, paid_story, plan, live_stripe_standin, reader, screenshot
 ):
     from subscriptions.models import Subscription
 
@@ -28,7 +28,7 @@ def test_a_declined_card_is_explained_and_the_article_stays_behind_the_paywall(
     visit(page, site + paid_story.get_absolute_url())
     page.get_by_role("link", name="Upgrade to read").click()
     page.get_by_role("button", name="Subscribe to Digital").click()
-    expect(page).to_have_url(re.compile("^" + re.escape(stripe_standin.url + "/checkout/cs_")))
+    expect(page).to_have_url(re.compile("^" + re.escape(live_stripe_standin.url + "/checkout/cs_")))
 
     pay_at_checkout(page, card=DECLINED_CARD)
 
@@ -36,7 +36,7 @@ def test_a_declined_card_is_explained_and_the_article_stays_behind_the_paywall(
     expect(alert).to_contain_text("declined")
     expect(page.get_by_label("Card number")).to_be_visible()
     screenshot(page, "declined-card", "1-checkout-declined")
-    stripe_standin.flush_webhooks()
+    live_stripe_standin.flush_webhooks()
     assert not Subscription.objects.filter(user=reader).exists()
 
     page.get_by_role("link", name="Back").click()

@@ -17,7 +17,7 @@ MOST_SCREENS_BEFORE_THE_FULL_TEXT = 4
 
 
 def test_a_new_reader_subscribes_from_the_paywall_and_reads_the_whole_article(
-    page, site, paid_story, plan, stripe_standin, screenshot
+    page, site, paid_story, plan, live_stripe_standin, screenshot
 ):
     article_url = site + paid_story.get_absolute_url()
     visit(page, article_url)
@@ -42,7 +42,7 @@ def test_a_new_reader_subscribes_from_the_paywall_and_reads_the_whole_article(
     page.get_by_role("button", name="Confirm").click()
 
     # Signed up and verified, the reader goes straight to paying for the plan they chose.
-    expect(page).to_have_url(re.compile("^" + re.escape(stripe_standin.url + "/checkout/cs_")))
+    expect(page).to_have_url(re.compile("^" + re.escape(live_stripe_standin.url + "/checkout/cs_")))
     expect(page.get_by_label("Email")).to_have_value(EMAIL)
     expect(page.get_by_text("year")).not_to_have_count(0)
     screenshot(page, "new-subscriber", "4-checkout", docs_name="checkout")
