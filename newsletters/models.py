@@ -146,7 +146,7 @@ class Send(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="newsletter_sends"
     )
-    segment = models.CharField(max_length=10, choices=Segment.choices)
+    segment = models.CharField(max_length=10, choices=Segment)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
