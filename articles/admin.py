@@ -2,6 +2,9 @@
 
 The role rules (articles/permissions.py) are enforced here in the querysets, forms, saves and
 actions, not only in which buttons are shown: a hand-made POST gets no further than a click.
+
+Longer than 400 lines on purpose: the article admin's role checks are read together, in one
+class (gift links and previews have modules of their own).
 """
 
 from django.conf import settings

@@ -14,6 +14,8 @@ Fail-closed: whether a member gets the whole story is decided per member at the 
 batch is sent, by `articles.access.decide` over `subscriptions.entitlements.with_paid_access`
 (the one access rule and the one entitlement rule); otherwise they get `Article.text.preview`,
 the article page's own cut. Every batch costs the same handful of queries however large.
+
+Longer than 400 lines on purpose: the never-twice state machine is audited in one module.
 """
 
 import logging

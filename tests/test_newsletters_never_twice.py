@@ -39,10 +39,12 @@ def members(django_user_model, newsletter):
     return make
 
 
-def prepared(newsletter, article, editor, monkeypatch):
+def prepared(newsletter, article, staff_without_group, monkeypatch):
     """A send with its deliveries made, and no worker started yet."""
     monkeypatch.setattr(sending, "start_workers", lambda send_id: None)
-    send = sending.start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send = sending.start_send(
+        article=article, newsletter=newsletter, segment="everyone", by=staff_without_group
+    )
     run_queued_tasks()
     send.refresh_from_db()
     assert send.state == Send.State.SENDING
@@ -55,11 +57,11 @@ def addressed():
 
 
 def test_a_killed_worker_leaves_claimed_rows_resumed_and_handed_over_rows_unknown(
-    members, newsletter, editor, monkeypatch, settings
+    members, newsletter, staff_without_group, monkeypatch, settings
 ):
     settings.NEWSLETTER_BATCH_SIZE = 3
     users = members(10)
-    send = prepared(newsletter, make_article(), editor, monkeypatch)
+    send = prepared(newsletter, make_article(), staff_without_group, monkeypatch)
     # Worker A claimed a batch and died before calling the provider.
     first = delivery.claim(send.pk)
     # Worker B claimed one, marked it handed to the provider, and died before recording.
@@ -82,9 +84,11 @@ def test_a_killed_worker_leaves_claimed_rows_resumed_and_handed_over_rows_unknow
     assert (counts["sent"], counts["unknown"], counts["total"]) == (7, 3, 10)
 
 
-def test_a_batch_claimed_by_a_live_worker_is_left_alone(members, newsletter, editor, monkeypatch):
+def test_a_batch_claimed_by_a_live_worker_is_left_alone(
+    members, newsletter, staff_without_group, monkeypatch
+):
     members(4)
-    send = prepared(newsletter, make_article(), editor, monkeypatch)
+    send = prepared(newsletter, make_article(), staff_without_group, monkeypatch)
     held = delivery.claim(send.pk)  # fresh: its worker is still busy with it
     delivery.deliver_send.enqueue(send.pk)
     run_queued_tasks()
@@ -95,7 +99,7 @@ def test_a_batch_claimed_by_a_live_worker_is_left_alone(members, newsletter, edi
 
 
 def test_the_provider_going_silent_mid_batch_marks_the_rest_unknown_and_sends_on(
-    members, newsletter, editor, monkeypatch, settings
+    members, newsletter, staff_without_group, monkeypatch, settings
 ):
     settings.NEWSLETTER_BATCH_SIZE = 4
     members(8)
@@ -111,7 +115,7 @@ def test_the_provider_going_silent_mid_batch_marks_the_rest_unknown_and_sends_on
 
     monkeypatch.setattr(backend, "send_messages", flaky)
     send = send_and_deliver(
-        article=make_article(), newsletter=newsletter, segment="everyone", by=editor
+        article=make_article(), newsletter=newsletter, segment="everyone", by=staff_without_group
     )
     counts = delivery.progress(send)
     # Only the message handed over without an answer is in doubt; the two after it in its
@@ -123,7 +127,7 @@ def test_the_provider_going_silent_mid_batch_marks_the_rest_unknown_and_sends_on
 
 
 def test_a_refusal_by_the_provider_is_a_failure_with_its_reason(
-    members, newsletter, editor, monkeypatch
+    members, newsletter, staff_without_group, monkeypatch
 ):
     import smtplib
 
@@ -138,16 +142,18 @@ def test_a_refusal_by_the_provider_is_a_failure_with_its_reason(
 
     monkeypatch.setattr(backend, "send_messages", refuse_one)
     send = send_and_deliver(
-        article=make_article(), newsletter=newsletter, segment="everyone", by=editor
+        article=make_article(), newsletter=newsletter, segment="everyone", by=staff_without_group
     )
     failed = Delivery.objects.get(send=send, state=Delivery.State.FAILED)
     assert failed.email == "m1@example.com" and "SMTPRecipientsRefused" in failed.error
     assert addressed() == ["m0@example.com", "m2@example.com"]
 
 
-def test_a_paused_send_sends_nothing_until_resumed(members, newsletter, editor, monkeypatch):
+def test_a_paused_send_sends_nothing_until_resumed(
+    members, newsletter, staff_without_group, monkeypatch
+):
     members(5)
-    send = prepared(newsletter, make_article(), editor, monkeypatch)
+    send = prepared(newsletter, make_article(), staff_without_group, monkeypatch)
     assert sending.pause(send)
     delivery.deliver_send.enqueue(send.pk)
     run_queued_tasks()
@@ -160,10 +166,10 @@ def test_a_paused_send_sends_nothing_until_resumed(members, newsletter, editor, 
 
 
 def test_a_cancelled_send_sends_nothing_more_and_says_how_many_were_left_out(
-    members, newsletter, editor, monkeypatch
+    members, newsletter, staff_without_group, monkeypatch
 ):
     members(5)
-    send = prepared(newsletter, make_article(), editor, monkeypatch)
+    send = prepared(newsletter, make_article(), staff_without_group, monkeypatch)
     assert sending.cancel(send) == 5
     delivery.deliver_send.enqueue(send.pk)
     run_queued_tasks()
@@ -175,11 +181,11 @@ def test_a_cancelled_send_sends_nothing_more_and_says_how_many_were_left_out(
 
 @pytest.mark.parametrize("size", [2, 20])
 def test_every_batch_costs_the_same_number_of_queries(
-    members, newsletter, editor, monkeypatch, settings, django_assert_num_queries, size
+    members, newsletter, staff_without_group, monkeypatch, settings, django_assert_num_queries, size
 ):
     settings.NEWSLETTER_BATCH_SIZE = size
     members(size)
-    send = prepared(newsletter, make_article(), editor, monkeypatch)
+    send = prepared(newsletter, make_article(), staff_without_group, monkeypatch)
     renderer = delivery.Renderer(send)
     renderer.variant(True), renderer.variant(False)  # rendered once per worker run
     token = delivery.claim(send.pk)

@@ -67,11 +67,13 @@ def test_members_who_unsubscribed_or_never_verified_are_not_counted(
 
 
 def test_a_sentence_past_the_break_reaches_every_paying_member_and_no_free_one(
-    crowd, newsletter, editor
+    crowd, newsletter, staff_without_group
 ):
     paying, free = crowd
     article = make_article(access=Article.Access.PAID)
-    send = send_and_deliver(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send = send_and_deliver(
+        article=article, newsletter=newsletter, segment="everyone", by=staff_without_group
+    )
     send.refresh_from_db()
     assert send.state == Send.State.DONE
     assert len(mail.outbox) == 8
@@ -89,7 +91,7 @@ def test_a_sentence_past_the_break_reaches_every_paying_member_and_no_free_one(
 
 
 def test_access_is_decided_when_the_batch_is_sent_not_when_the_send_was_planned(
-    crowd, newsletter, editor, django_user_model
+    crowd, newsletter, staff_without_group, django_user_model
 ):
     paying, free = crowd
     article = make_article(access=Article.Access.PAID)
@@ -98,13 +100,15 @@ def test_access_is_decided_when_the_batch_is_sent_not_when_the_send_was_planned(
     paying[0].subscriptions.update(status="canceled")
     ComplimentaryAccess.objects.create(user=free[0], reason="Press")
     assert planned == sending.Plan(3, 5)
-    send_and_deliver(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send_and_deliver(
+        article=article, newsletter=newsletter, segment="everyone", by=staff_without_group
+    )
     assert SECRET_SENTENCE not in emails_to(paying[0].email)[0].body
     assert SECRET_SENTENCE in emails_to(free[0].email)[0].body
 
 
 def test_comps_trials_and_the_past_due_grace_follow_the_entitlement_rule(
-    newsletter, editor, django_user_model, settings
+    newsletter, staff_without_group, django_user_model, settings
 ):
     settings.SUBSCRIPTION_GRACE_DAYS = 3
     people = {
@@ -117,17 +121,21 @@ def test_comps_trials_and_the_past_due_grace_follow_the_entitlement_rule(
         store_subscription(user, status=status, **({"past_due_since": since} if since else {}))
     comp = member(django_user_model, "comp@example.com", newsletter)
     ComplimentaryAccess.objects.create(user=comp, reason="Press")
-    send_and_deliver(article=make_article(), newsletter=newsletter, segment="everyone", by=editor)
+    send_and_deliver(
+        article=make_article(), newsletter=newsletter, segment="everyone", by=staff_without_group
+    )
     for name, (_, _, full) in people.items():
         assert (SECRET_SENTENCE in emails_to(f"{name}@example.com")[0].body) is full
     assert SECRET_SENTENCE in emails_to("comp@example.com")[0].body
 
 
 def test_each_email_has_its_members_own_unsubscribe_link_and_one_click_headers(
-    crowd, newsletter, editor, client
+    crowd, newsletter, staff_without_group, client
 ):
     paying, free = crowd
-    send_and_deliver(article=make_article(), newsletter=newsletter, segment="free", by=editor)
+    send_and_deliver(
+        article=make_article(), newsletter=newsletter, segment="free", by=staff_without_group
+    )
     assert len(mail.outbox) == 5
     (message,) = emails_to(free[0].email)
     link = message.extra_headers["List-Unsubscribe"].strip("<>")
@@ -140,21 +148,27 @@ def test_each_email_has_its_members_own_unsubscribe_link_and_one_click_headers(
 
 
 def test_a_story_is_never_sent_twice_to_a_member_of_the_same_newsletter(
-    crowd, newsletter, editor, django_user_model
+    crowd, newsletter, staff_without_group, django_user_model
 ):
     article = make_article()
-    send_and_deliver(article=article, newsletter=newsletter, segment="paying", by=editor)
+    send_and_deliver(
+        article=article, newsletter=newsletter, segment="paying", by=staff_without_group
+    )
     assert len(mail.outbox) == 3
     late = member(django_user_model, "late@example.com", newsletter)
     assert plan(article=article, newsletter=newsletter, segment="everyone") == sending.Plan(
         0, 6, already=3
     )
-    send_and_deliver(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send_and_deliver(
+        article=article, newsletter=newsletter, segment="everyone", by=staff_without_group
+    )
     assert len(mail.outbox) == 9
     assert len(emails_to(late.email)) == 1
     assert all(len(emails_to(u.email)) == 1 for u in crowd[0])
     with pytest.raises(NotSendable, match="everyone has had it already"):
-        start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+        start_send(
+            article=article, newsletter=newsletter, segment="everyone", by=staff_without_group
+        )
     assert len(mail.outbox) == 9
 
 
@@ -167,29 +181,36 @@ def test_a_story_is_never_sent_twice_to_a_member_of_the_same_newsletter(
     ids=["draft", "scheduled"],
 )
 def test_an_unpublished_story_is_refused_and_nothing_is_recorded(
-    crowd, newsletter, editor, article_fields
+    crowd, newsletter, staff_without_group, article_fields
 ):
     article = make_article(**article_fields)
     with pytest.raises(NotSendable, match="is not published"):
-        start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+        start_send(
+            article=article, newsletter=newsletter, segment="everyone", by=staff_without_group
+        )
     assert not Send.objects.exists() and not Delivery.objects.exists()
     assert mail.outbox == []
 
 
-def test_a_send_with_nobody_to_receive_it_is_refused(newsletter, editor):
+def test_a_send_with_nobody_to_receive_it_is_refused(newsletter, staff_without_group):
     with pytest.raises(NotSendable, match="No member of Every story"):
-        start_send(article=make_article(), newsletter=newsletter, segment="everyone", by=editor)
+        start_send(
+            article=make_article(),
+            newsletter=newsletter,
+            segment="everyone",
+            by=staff_without_group,
+        )
     assert not Send.objects.exists()
 
 
 def test_an_invalid_address_is_skipped_with_a_reason_and_the_rest_are_sent(
-    crowd, newsletter, editor, django_user_model
+    crowd, newsletter, staff_without_group, django_user_model
 ):
     broken = member(django_user_model, "fine@example.com", newsletter)
     django_user_model.objects.filter(pk=broken.pk).update(email="not an address")
     EmailAddress.objects.filter(user=broken).update(email="not an address")
     send = send_and_deliver(
-        article=make_article(), newsletter=newsletter, segment="everyone", by=editor
+        article=make_article(), newsletter=newsletter, segment="everyone", by=staff_without_group
     )
     skipped = Delivery.objects.get(send=send, user=broken)
     assert skipped.state == "skipped" and "Not a valid email address" in skipped.error
@@ -199,7 +220,7 @@ def test_an_invalid_address_is_skipped_with_a_reason_and_the_rest_are_sent(
 
 
 def test_a_member_who_unsubscribes_after_the_send_was_prepared_is_skipped(
-    crowd, newsletter, editor, monkeypatch
+    crowd, newsletter, staff_without_group, monkeypatch
 ):
     paying, free = crowd
     real_claim = delivery.claim
@@ -210,7 +231,7 @@ def test_a_member_who_unsubscribes_after_the_send_was_prepared_is_skipped(
 
     monkeypatch.setattr(delivery, "claim", unsubscribe_first)
     send = send_and_deliver(
-        article=make_article(), newsletter=newsletter, segment="everyone", by=editor
+        article=make_article(), newsletter=newsletter, segment="everyone", by=staff_without_group
     )
     assert emails_to(free[0].email) == []
     row = Delivery.objects.get(send=send, user=free[0])

@@ -738,7 +738,7 @@ def test_the_media_folder_lists_nothing(client, path):
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("access", ACCESS_LEVELS)
 def test_a_newsletter_carries_text_past_the_preview_only_to_members_who_may_read_it(
-    arrive, access, shape, editor
+    arrive, access, shape, staff_without_group
 ):
     from newsletters.models import Source
     from newsletters.sending import start_send
@@ -750,11 +750,11 @@ def test_a_newsletter_carries_text_past_the_preview_only_to_members_who_may_read
     kinds = [kind for kind in READERS if READERS[kind] is not None]
     for kind in kinds:
         arrive(kind)
-    for user in type(editor).objects.exclude(pk=editor.pk):
+    for user in type(staff_without_group).objects.exclude(pk=staff_without_group.pk):
         subscribe(user=user, newsletters=[newsletter], source=Source.IMPORT)
     article, secret = story(access=access, shape=shape)
     mail.outbox.clear()
-    start_send(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    start_send(article=article, newsletter=newsletter, segment="everyone", by=staff_without_group)
     run_queued_tasks()
 
     by_address = {message.to[0]: message for message in mail.outbox}

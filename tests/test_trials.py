@@ -138,10 +138,10 @@ def test_the_paywall_does_not_promise_a_trial_to_a_reader_who_had_one(client, re
     assert "free trial" not in html
 
 
-def test_the_trial_days_are_set_in_the_admin(client, editor, trial_plan):
-    editor.is_superuser = True
-    editor.save()
-    client.force_login(editor)
+def test_the_trial_days_are_set_in_the_admin(client, staff_without_group, trial_plan):
+    staff_without_group.is_superuser = True
+    staff_without_group.save()
+    client.force_login(staff_without_group)
     page = client.get(f"/admin/subscriptions/plan/{trial_plan.pk}/change/")
     assert page.status_code == 200
     assert 'name="trial_days" value="7"' in page.content.decode()
