@@ -95,7 +95,7 @@ def subscriber():
 @pytest.fixture
 def staff_without_group():
     """is_staff and no role group: reads everything (the access rule's staff), edits nothing."""
-    return verified_user("staff@example.com", is_staff=True)
+    return verified_user("staff-no-group@example.com", is_staff=True)
 
 
 # The Stripe stand-in (devtools/stripe_standin): one server per test session, emptied per test.

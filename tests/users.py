@@ -38,7 +38,22 @@ def role_group(name: str):
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+        if name == "Editor":
+            # Later apps' migrations grant the group their own permissions (bare codenames).
+            for app_label, migration, names in _LATER_EDITOR_GRANTS:
+                codenames = getattr(importlib.import_module(migration), names)
+                group.permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label=app_label, codename__in=codenames
+                    )
+                )
     return group
+
+
+_LATER_EDITOR_GRANTS = [
+    ("articles", "articles.migrations.0006_editors_make_gift_links", "EDITOR_GIFT_LINKS"),
+    ("newsletters", "newsletters.migrations.0003_editors_send_newsletters", "EDITOR"),
+]
 
 
 def staff_in_group(email: str, group: str, *, author: bool = True):
