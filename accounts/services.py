@@ -1,5 +1,7 @@
 """Flows that span models: ending a reader's account."""
 
+from collections.abc import Sequence
+
 from django.contrib.auth import logout
 from django.db import transaction
 from django.http import HttpRequest
@@ -18,7 +20,7 @@ class CancellationFailed(Exception):
     cancelled and others not; both are empty when nothing was changed.
     """
 
-    def __init__(self, *, cancelled: list[str] = (), not_cancelled: list[str] = ()):
+    def __init__(self, *, cancelled: Sequence[str] = (), not_cancelled: Sequence[str] = ()):
         super().__init__(f"cancelled {list(cancelled)}, not cancelled {list(not_cancelled)}")
         self.cancelled = list(cancelled)
         self.not_cancelled = list(not_cancelled)
