@@ -4,6 +4,10 @@ Every change to a stored subscription goes through `apply_subscription`, fed wit
 says *now* (`sync_subscription` re-fetches it): the webhook, the success page, the seed and
 the reconciliation all use it, so whatever order events arrive in, the last sync wins with
 Stripe's current state.
+
+Longer than 400 lines for now: the project keeps every flow that spans models or calls Stripe
+here. Its sections (customers, subscriptions, checkout, duplicates, deletion, emails) are the
+seams to split it along into a package.
 """
 
 import hashlib

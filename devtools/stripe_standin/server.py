@@ -27,6 +27,7 @@ from typing import Any
 
 from . import control, hosted
 from .common import API_VERSION, DAY, STANDIN_PORT, StripeError, new_id
+from .holds import Hold, Holds
 from .params import fingerprint, parse_params
 from .resources import (
     checkout,
@@ -400,71 +401,6 @@ class StandinServer:
         self.dispatcher.reset()
         self.store.reset()
         self.holds.clear()
-
-
-class Hold:
-    """One answer to hold back; ``reached`` is set once a request is being held."""
-
-    def __init__(self, method: str, path: str, seconds: float) -> None:
-        self.method = method.upper()
-        self.pattern = re.compile(path)
-        self.seconds = seconds
-        self.reached = threading.Event()
-        self._released = threading.Event()
-
-    def release(self) -> None:
-        self._released.set()
-
-    def wait(self) -> None:
-        self.reached.set()
-        self._released.wait(self.seconds)
-
-
-class Holds:
-    """Answers to hold back (each once, first match first) and requests to refuse."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holds: list[Hold] = []
-        self._refusals: list[tuple[str, re.Pattern[str], int]] = []
-
-    def add(self, method: str, path: str, seconds: float) -> Hold:
-        hold = Hold(method, path, seconds)
-        with self._lock:
-            self._holds.append(hold)
-        return hold
-
-    def refuse(self, method: str, path: str, status: int) -> None:
-        with self._lock:
-            self._refusals.append((method.upper(), re.compile(path), status))
-
-    def raise_if_refused(self, method: str, path: str) -> None:
-        with self._lock:
-            for refused_method, pattern, status in self._refusals:
-                if refused_method == method and pattern.fullmatch(path):
-                    raise StripeError(
-                        "An error occurred with our connection to Stripe (stand-in: refused "
-                        "on purpose).",
-                        status=status,
-                        type="api_error",
-                    )
-
-    def clear(self) -> None:
-        with self._lock:
-            holds, self._holds = self._holds, []
-            self._refusals = []
-        for hold in holds:
-            hold.release()
-
-    def wait_if_held(self, method: str, path: str) -> None:
-        with self._lock:
-            hold = next(
-                (h for h in self._holds if h.method == method and h.pattern.fullmatch(path)), None
-            )
-            if hold is None:
-                return
-            self._holds.remove(hold)
-        hold.wait()
 
 
 def random_secret() -> str:
