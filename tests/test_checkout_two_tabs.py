@@ -17,9 +17,9 @@ from tests.stripe_helpers import (
     post_event,
     store_subscription,
     subscribe_at_stripe,
-    verified_user,
 )
 from tests.task_helpers import run_queued_tasks
+from tests.users import verified_user
 
 pytestmark = pytest.mark.django_db
 
