@@ -312,7 +312,8 @@ def uses_batch_api(connection) -> bool:
         return False
     handed_to = getattr(connection, "deliver_with", None)
     if handed_to:
-        path = settings.MAILERS.get(handed_to, {}).get("BACKEND", "")
+        mailer: dict[str, Any] = settings.MAILERS.get(handed_to, {})
+        path = mailer.get("BACKEND", "")
         return path.startswith("anymail.backends.")
     return hasattr(connection, "esp_name")
 

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 
 from django.core.signals import request_finished
@@ -85,7 +85,7 @@ def _remember_request_id(sender, task_result, **kwargs):
         row.save(update_fields=["args_kwargs"])
 
 
-_task_tokens = ContextVar("task_tokens", default=None)
+_task_tokens: ContextVar[Token[str] | None] = ContextVar("task_tokens", default=None)
 
 
 @receiver(task_started)

@@ -11,6 +11,7 @@ than settings spread over several files.
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -286,7 +287,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -353,7 +354,7 @@ ANYMAIL_PROVIDERS = {
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PROVIDER = env_str("EMAIL_PROVIDER", "smtp" if EMAIL_HOST else "console").strip().lower()
 if EMAIL_PROVIDER == "console":
-    _DELIVERY = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    _DELIVERY: dict[str, Any] = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 elif EMAIL_PROVIDER == "smtp":
     if not EMAIL_HOST:
         raise ImproperlyConfigured("EMAIL_PROVIDER=smtp needs EMAIL_HOST.")

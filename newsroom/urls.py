@@ -62,7 +62,7 @@ def serve_media(request, path):
     # A name longer than the file system allows made the stat() in serve() fail: a 500.
     if any(len(part.encode()) > 255 for part in path.split("/")):
         raise Http404("No such file.")
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 if settings.SERVE_MEDIA:

@@ -96,7 +96,7 @@ class GuardedRequestsClient(stripe.RequestsClient):
         finally:
             self._thread_local.ends = None
 
-    def request(self, method, url, headers, post_data=None):
+    def request(self, method, url, headers, post_data=None):  # type: ignore[override]
         if self._seconds_left() <= 0:
             raise stripe.APIConnectionError("No time left to reach Stripe.")
         if not self.breaker.allow():

@@ -4,7 +4,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT_APPS = ("accounts", "articles", "subscriptions", "newsletters", "jobs", "newsroom")
+PRODUCT_APPS = (
+    "accounts",
+    "articles",
+    "subscriptions",
+    "newsletters",
+    "jobs",
+    "emails",
+    "newsroom",
+)
 
 
 def _imported_modules(path: Path) -> set[str]:
