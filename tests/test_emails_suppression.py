@@ -77,10 +77,12 @@ def test_an_address_with_no_suppression_is_delivered(mailoutbox, reader):
     assert [m.to for m in mailoutbox] == [[reader.email]]
 
 
-def test_the_members_admin_page_says_why_we_stopped_emailing_them(client, editor, reader):
-    editor.is_superuser = True
-    editor.save()
-    client.force_login(editor)
+def test_the_members_admin_page_says_why_we_stopped_emailing_them(
+    client, staff_without_group, reader
+):
+    staff_without_group.is_superuser = True
+    staff_without_group.save()
+    client.force_login(staff_without_group)
     _suppress(reader.email, "bounced")
     page = client.get(f"/admin/accounts/user/{reader.pk}/change/")
     assert page.status_code == 200
@@ -91,10 +93,10 @@ def test_the_members_admin_page_says_why_we_stopped_emailing_them(client, editor
     assert "We send no email at all to this address." in html
 
 
-def test_a_member_without_suppression_is_shown_as_delivering(client, editor, reader):
-    editor.is_superuser = True
-    editor.save()
-    client.force_login(editor)
+def test_a_member_without_suppression_is_shown_as_delivering(client, staff_without_group, reader):
+    staff_without_group.is_superuser = True
+    staff_without_group.save()
+    client.force_login(staff_without_group)
     page = client.get(f"/admin/accounts/user/{reader.pk}/change/")
     assert page.status_code == 200
     assert "Delivering normally" in page.content.decode()

@@ -238,19 +238,23 @@ def test_a_member_who_unsubscribes_after_the_send_was_prepared_is_skipped(
     assert row.state == "skipped" and "unsubscribed" in row.error
 
 
-def test_a_suppressed_address_is_neither_counted_nor_sent_to(crowd, newsletter, editor):
+def test_a_suppressed_address_is_neither_counted_nor_sent_to(
+    crowd, newsletter, staff_without_group
+):
     from emails.models import Suppression
 
     paying, free = crowd
     Suppression.objects.create(address=free[0].email, reason="bounced", event_at=timezone.now())
     article = make_article()
     assert plan(article=article, newsletter=newsletter, segment="everyone").total == 7
-    send_and_deliver(article=article, newsletter=newsletter, segment="everyone", by=editor)
+    send_and_deliver(
+        article=article, newsletter=newsletter, segment="everyone", by=staff_without_group
+    )
     assert emails_to(free[0].email) == [] and len(mail.outbox) == 7
 
 
 def test_an_address_suppressed_after_preparing_is_skipped_with_the_reason(
-    crowd, newsletter, editor, monkeypatch
+    crowd, newsletter, staff_without_group, monkeypatch
 ):
     from emails.models import Suppression
 
@@ -265,7 +269,7 @@ def test_an_address_suppressed_after_preparing_is_skipped_with_the_reason(
 
     monkeypatch.setattr(delivery, "claim", bounce_first)
     send = send_and_deliver(
-        article=make_article(), newsletter=newsletter, segment="everyone", by=editor
+        article=make_article(), newsletter=newsletter, segment="everyone", by=staff_without_group
     )
     row = Delivery.objects.get(send=send, user=free[1])
     assert row.state == "skipped" and "suppressed" in row.error
