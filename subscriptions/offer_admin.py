@@ -42,7 +42,7 @@ class OfferForm(forms.ModelForm):
         return code
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk or self.errors:
             return data
         percent = data.get("kind") == Offer.Kind.PERCENT

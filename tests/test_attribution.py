@@ -116,13 +116,15 @@ def test_metadata_naming_no_article_stores_the_source_alone(reader, article_id):
     assert (stored.source, stored.source_article) == ("article", None)
 
 
-def test_the_admin_counts_conversions_per_article(client, editor, reader, plan, stripe_standin):
+def test_the_admin_counts_conversions_per_article(
+    client, staff_without_group, reader, plan, stripe_standin
+):
     article = make_article(headline="The harbour deal")
     client.force_login(reader)
     pay_and_return(client, checkout(client, plan, next=article.get_absolute_url()), reader)
-    editor.is_superuser = True
-    editor.save()
-    client.force_login(editor)
+    staff_without_group.is_superuser = True
+    staff_without_group.save()
+    client.force_login(staff_without_group)
     listing = client.get(
         "/admin/subscriptions/subscription/", {"source_article__id__exact": article.pk}
     ).content.decode()

@@ -72,10 +72,10 @@ def admin_form(plan, **overrides):
 
 
 @pytest.fixture
-def admin_client(client, editor):
-    editor.is_superuser = True
-    editor.save()
-    client.force_login(editor)
+def admin_client(client, staff_without_group):
+    staff_without_group.is_superuser = True
+    staff_without_group.save()
+    client.force_login(staff_without_group)
     return client
 
 
