@@ -1,4 +1,8 @@
-"""Subscriptions: creation, updates, cancellation and what happens at period end."""
+"""Subscriptions: creation, updates, cancellation and what happens at period end.
+
+Longer than 400 lines on purpose: a subscription's whole lifecycle (create, update, cancel,
+renew, fail) in one resource module, as Stripe documents it.
+"""
 
 from __future__ import annotations
 
