@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_reader_opens_an_offer_link_and_pays_the_discounted_price(
-    context, page, site, plan, reader, stripe_standin, screenshot
+    context, page, site, plan, reader, live_stripe_standin, screenshot
 ):
     from subscriptions import services
     from subscriptions.models import Offer, Subscription
@@ -42,7 +42,9 @@ def test_a_reader_opens_an_offer_link_and_pays_the_discounted_price(
     expect(page.get_by_text("Thank you for subscribing")).to_be_visible()
     stored = Subscription.objects.get(user=reader)
     assert stored.offer == offer
-    invoice = stripe_standin.store.data["invoices"][stored_invoice(stripe_standin, stored)]
+    invoice = live_stripe_standin.store.data["invoices"][
+        stored_invoice(live_stripe_standin, stored)
+    ]
     assert invoice["amount_paid"] == 450
 
     visit(page, site + "/account/")
