@@ -102,7 +102,7 @@ def start_standin(port: str) -> subprocess.Popen:
             "--webhook-secret",
             secret,
             "--state-file",
-            str(ROOT / "var" / "stripe-standin.json"),
+            os.environ.get("STANDIN_STATE_FILE", str(ROOT / "var" / "stripe-standin.json")),
         ],
         cwd=ROOT,
     )

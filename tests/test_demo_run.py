@@ -58,6 +58,9 @@ def test_make_run_serves_with_a_worker_and_sigterm_leaves_nothing_running(tmp_pa
         PORT=str(_free_port()),
         STANDIN_PORT=str(_free_port()),
         DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        # Its own Stripe state too: the demo's stand-in state must not learn this run's offer
+        # code, or the next real `make run` (with its own database) is refused it.
+        STANDIN_STATE_FILE=str(tmp_path / "stripe-standin.json"),
         MEDIA_ROOT=str(tmp_path / "media"),
         STATIC_ROOT=str(tmp_path / "static"),
         WEB_CONCURRENCY="1",
