@@ -68,3 +68,17 @@ def test_seed_makes_the_demo_offer_once_and_again_for_a_fresh_stand_in(
     demo.seed(subscriber=reader, stdout=StringIO())
     offer = Offer.objects.get()
     assert offer.stripe_promotion_code_id in stripe_standin.store.data["promotion_codes"]
+
+
+def test_seeding_a_fresh_database_beside_an_older_stand_in_still_subscribes_the_subscriber(
+    stripe_standin, reader
+):
+    # The stand-in's state file outlived the database: it already holds the WELCOME code.
+    demo.seed(subscriber=reader, stdout=StringIO())
+    Offer.objects.all().delete()
+    Subscription.objects.all().delete()
+    out = StringIO()
+    demo.seed(subscriber=reader, stdout=out)
+    assert "Warning: the demo offer was not made" in out.getvalue()
+    assert "subscribes to Digital" in out.getvalue()
+    assert has_paid_access(type(reader).objects.get(pk=reader.pk))
