@@ -663,17 +663,22 @@ def delete_stripe_customer(*, user) -> None:
 # nothing and is redelivered; a committed one has its email sent by a worker, with retries.
 
 
+def _first_notice(model, *, invoice_id: str, user) -> bool:
+    """Record that this invoice's reader was told; False when they already were (one email each)."""
+    try:
+        with transaction.atomic():
+            model.objects.create(invoice_id=invoice_id, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
 def notify_payment_failed(
     *, invoice_id: str, customer_id: str, amount_due: int | None, currency: str
 ) -> bool:
     """Email the reader once per failed invoice, with a way to update their card."""
     user = user_for_customer(customer_id)
-    if user is None:
-        return False
-    try:
-        with transaction.atomic():
-            PaymentFailureNotice.objects.create(invoice_id=invoice_id, user=user)
-    except IntegrityError:
+    if user is None or not _first_notice(PaymentFailureNotice, invoice_id=invoice_id, user=user):
         return False
     context = {
         "user": user,
@@ -705,12 +710,7 @@ def notify_payment_action_required(*, invoice: dict) -> bool:
         log.warning("Ignoring hosted invoice URL %r of %s", url, invoice_id)
         return False
     user = user_for_customer(customer_id)
-    if user is None:
-        return False
-    try:
-        with transaction.atomic():
-            PaymentActionNotice.objects.create(invoice_id=invoice_id, user=user)
-    except IntegrityError:
+    if user is None or not _first_notice(PaymentActionNotice, invoice_id=invoice_id, user=user):
         return False
     context = {
         "user": user,

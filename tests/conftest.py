@@ -46,7 +46,7 @@ def outbox_on(settings):
 def clear_own_cache_keys():
     """Empty the cache of this run's keys only.
 
-    On Redis, ``cache.clear()`` is FLUSHDB: it would empty every other program's keys on a
+    On Redis, clearing the cache is FLUSHDB: it would empty every other program's keys on a
     shared server. Our keys all start with the configured KEY_PREFIX, so delete just those.
     """
     from django.core.cache import caches
