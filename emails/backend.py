@@ -91,7 +91,9 @@ def drop_suppressed(messages: list[EmailMessage], reasons=None) -> dict[int, lis
 def _report_rejected(message: EmailMessage, addresses: list[str]) -> None:
     status = getattr(message, "anymail_status", None)
     if status is None:
-        status = message.anymail_status = AnymailStatus()
+        status = AnymailStatus()
+        # anymail reads the result from this attribute, which it adds to messages it sends.
+        message.anymail_status = status  # type: ignore[attr-defined]
     statuses = dict(status.recipients)
     statuses.update({bare(a): AnymailRecipientStatus(None, "rejected") for a in addresses})
     status.set_recipient_status(statuses)
@@ -108,7 +110,7 @@ def keep_in_outbox(messages: list[EmailMessage]) -> None:
             subject=str(m.subject)[:998],
             from_email=str(m.from_email)[:998],
             to="\n".join(_everyone(m)),
-            body=m.body if m.content_subtype != "html" else "",
+            body=str(m.body) if m.content_subtype != "html" else "",
             html=html_of(m),
         )
         for m in messages
@@ -122,8 +124,8 @@ class EmailBackend(BaseEmailBackend):
     def __init__(self, *, deliver_with: str, **kwargs):
         super().__init__(**kwargs)
         self.deliver_with = deliver_with
-        self.delivery = None
-        self.snapshot = None
+        self.delivery: BaseEmailBackend | None = None
+        self.snapshot: dict[str, str] | None = None
 
     def open(self):
         if self.delivery is not None:
@@ -154,6 +156,7 @@ class EmailBackend(BaseEmailBackend):
         sent = 0
         if deliverable:
             opened = self.open()
+            assert self.delivery is not None  # open() set it, or the caller had
             try:
                 sent = self.delivery.send_messages(deliverable) or 0
             finally:

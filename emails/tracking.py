@@ -35,7 +35,7 @@ def record_suppression(sender, event, esp_name, **kwargs) -> None:
     detail = " ".join(filter(None, [event.reject_reason, event.description, event.mta_response]))
     with transaction.atomic():
         existing = Suppression.objects.select_for_update().filter(address=recipient).first()
-        if existing and STRENGTH.index(existing.reason) > STRENGTH.index(reason):
+        if existing and STRENGTH.index(Reason(existing.reason)) > STRENGTH.index(reason):
             return
         Suppression.objects.update_or_create(
             address=recipient,

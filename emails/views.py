@@ -42,7 +42,8 @@ def _outbox_on() -> None:
 
 def linkify(text: str) -> SafeString:
     """Escape the text; make its addresses links and its codes copyable."""
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in URL.finditer(text):
         url = match.group(0).rstrip(".,;:)")
         out.append(escape(text[last : match.start()]))

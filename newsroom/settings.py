@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "articles",
     "subscriptions",
     "newsletters",
+    "desk",
     "django_prose_editor",
     "reversion",
     # Before django_tasks_db, so its `db_worker` (which recovers dead workers' tasks) wins.
