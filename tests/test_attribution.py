@@ -7,7 +7,7 @@ import pytest
 
 from devtools.stripe_standin.testing import pay
 from subscriptions import services
-from subscriptions.models import Offer, Subscription
+from subscriptions.models import Customer, Offer, Subscription
 from tests.factories import make_article
 from tests.stripe_helpers import make_plan
 
@@ -104,7 +104,7 @@ def test_the_source_survives_signing_up_on_the_way(client, reader, plan, stripe_
 
 @pytest.mark.parametrize("article_id", ["999999", "abc", "", "1e3", "١٢"])
 def test_metadata_naming_no_article_stores_the_source_alone(reader, article_id):
-    customer = services.Customer.objects.create(user=reader, stripe_id="cus_attr")
+    customer = Customer.objects.create(user=reader, stripe_id="cus_attr")
     data = {
         "id": "sub_attr",
         "customer": customer.stripe_id,
