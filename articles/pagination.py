@@ -8,6 +8,7 @@ only as far as a few pages past the one asked for: "Page 3 of 5" when the end is
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 LOOK_AHEAD_PAGES = 10
 # Beyond any real archive; keeps a hand-typed page=10**30 from reaching the database.
@@ -22,7 +23,11 @@ def requested_page(value: str | None) -> int:
 
 
 class ArchivePaginator(Paginator):
-    def __init__(self, object_list, per_page, *, number: int):
+    """A paginator over a queryset (it counts with the database, not len())."""
+
+    object_list: QuerySet
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, number: int):
         super().__init__(object_list, per_page)
         self.count_limit = (number + LOOK_AHEAD_PAGES) * per_page + 1
 

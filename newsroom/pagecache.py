@@ -94,9 +94,10 @@ def _remember_page(cache, version, key, entry) -> None:
         client = cache._cache.get_client(write=True)
         set_key = cache.make_and_validate_key(keys_key)
         cache.set(key, entry, timeout)
-        client.pipeline().sadd(set_key, cache.make_and_validate_key(key)).expire(
-            set_key, timeout
-        ).execute()
+        pipeline = client.pipeline()
+        pipeline.sadd(set_key, cache.make_and_validate_key(key))
+        pipeline.expire(set_key, timeout)
+        pipeline.execute()
     else:
         cache.set_many({key: entry, keys_key: [*(cache.get(keys_key) or []), key]}, timeout)
 
