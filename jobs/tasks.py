@@ -194,6 +194,7 @@ PERIODIC_TASKS = [
     # Not at once: a worker starting (a deploy) need not reconcile or prune right away.
     ("subscriptions.tasks.reconcile_with_stripe", 10 * 60),
     ("jobs.pruning.prune_finished_tasks", 60 * 60),
+    ("subscriptions.tasks.sweep_stripe_events", 60),
     # Last: a worker has started its chains once this one is waiting.
     ("jobs.tasks.recover_stale_tasks", 0),
 ]

@@ -343,6 +343,19 @@ TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 7)
 # Reconciliation with Stripe (subscriptions/tasks.py): daily, or an hour after a failed run.
 RECONCILE_EVERY_SECONDS = env_int("RECONCILE_EVERY_SECONDS", 24 * 60 * 60)
 RECONCILE_RETRY_SECONDS = 60 * 60
+# Stripe events are stored by the endpoint and processed by tasks (subscriptions/events.py):
+# up to STRIPE_EVENT_BATCH events claimed at a time, a run hands over after
+# STRIPE_EVENT_RUN_SECONDS, a failing event is retried after 10 s, 20 s, 40 s ... and failed
+# after STRIPE_EVENT_ATTEMPTS attempts. A claim outlives a run by two minutes, enough for one
+# event's slowest handling (customer lock and Stripe deadlines); then another worker takes it.
+STRIPE_EVENT_BATCH = env_int("STRIPE_EVENT_BATCH", 50)
+STRIPE_EVENT_RUN_SECONDS = env_int("STRIPE_EVENT_RUN_SECONDS", 30)
+STRIPE_EVENT_LEASE = env_int("STRIPE_EVENT_LEASE", STRIPE_EVENT_RUN_SECONDS + 120)
+STRIPE_EVENT_ATTEMPTS = env_int("STRIPE_EVENT_ATTEMPTS", 8)
+STRIPE_EVENT_BACKOFF = env_int("STRIPE_EVENT_BACKOFF", 10)
+# The sweep gives a run to events stored this long ago and still waiting (a lost run).
+STRIPE_EVENT_SWEEP_AFTER = 60
+STRIPE_EVENT_SWEEP_EVERY = env_int("STRIPE_EVENT_SWEEP_EVERY", 60)
 
 # Email: the console in the demo; SMTP, or a provider's API through django-anymail, in production.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "The Newsroom <newsroom@example.com>")

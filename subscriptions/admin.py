@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from .models import ComplimentaryAccess, Customer, Plan, ProcessedEvent, Subscription
+from .models import ComplimentaryAccess, Customer, Plan, Subscription
 
 
 @admin.register(Plan)
@@ -113,18 +113,4 @@ class CustomerAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ProcessedEvent)
-class ProcessedEventAdmin(admin.ModelAdmin):
-    list_display = ["event_id", "type", "processed_at"]
-    list_filter = ["type"]
-    search_fields = ["event_id"]
-    readonly_fields = ["event_id", "type", "processed_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-from . import offer_admin  # noqa: E402, F401  (registers OfferAdmin)
+from . import event_admin, offer_admin  # noqa: E402, F401  (register their admins)

@@ -1,4 +1,4 @@
-"""Our thin record of Stripe: plans on sale, customer links, subscriptions, processed events.
+"""Our thin record of Stripe: plans on sale, customer links, subscriptions, received events.
 
 Stripe is the source of truth for money; these rows are a cache of its state that the paywall
 can ask in one query, kept true by webhooks, the success page and `stripe_reconcile`.
@@ -314,15 +314,64 @@ class DuplicateSubscription(models.Model):
         return f"{self.stripe_id} (kept {self.kept_stripe_id})"
 
 
-class ProcessedEvent(models.Model):
-    """A Stripe event we have applied; the unique id makes a redelivery a no-op."""
+class StripeEventQuerySet(models.QuerySet):
+    def processed(self):
+        return self.filter(processed_at__isnull=False)
+
+    def failed(self):
+        return self.filter(processed_at__isnull=True, gave_up_at__isnull=False)
+
+    def pending(self):
+        return self.filter(processed_at__isnull=True, gave_up_at__isnull=True)
+
+    def due(self, now=None):
+        """Pending events a worker may take now: not waiting out a backoff, not held by another."""
+        now = now or timezone.now()
+        return self.pending().filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), next_attempt_at__lte=now
+        )
+
+
+class StripeEvent(models.Model):
+    """A verified Stripe event, stored as it came, then processed by a task (events.py).
+
+    The unique id makes a redelivery a no-op. Pending: not processed yet (maybe waiting out a
+    backoff); failed: given up after its attempts (the admin can retry it); processed: applied.
+    """
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
-    processed_at = models.DateTimeField(auto_now_add=True)
+    # The body as Stripe signed it: text, so nothing Stripe may send is refused by the column.
+    payload = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A worker's lease on the event while it processes it; a dead worker's lease runs out.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    objects = StripeEventQuerySet.as_manager()
+
+    class Meta:
+        permissions = [("retry_stripeevent", "Can retry a Stripe event")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="stripe_event_pending_idx",
+                condition=Q(processed_at__isnull=True, gave_up_at__isnull=True),
+            )
+        ]
 
     def __str__(self):
         return f"{self.event_id} {self.type}"
+
+    @property
+    def status(self) -> str:
+        if self.processed_at:
+            return "processed"
+        return "failed" if self.gave_up_at else "pending"
 
 
 class PaymentFailureNotice(models.Model):

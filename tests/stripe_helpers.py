@@ -116,6 +116,15 @@ def post_event(client, evt, *, secret=None, timestamp=None, signature=None):
     )
 
 
+def deliver(client, evt, **options):
+    """Post a signed event as Stripe would, then let a worker process what was stored."""
+    from tests.task_helpers import run_queued_tasks
+
+    response = post_event(client, evt, **options)
+    run_queued_tasks()
+    return response
+
+
 def invoice_for(subscription: dict, *, invoice_id=None) -> dict:
     """An invoice object naming its subscription the post-2025-03-31 way."""
     return {

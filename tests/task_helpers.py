@@ -12,8 +12,8 @@ from django_tasks_db.models import DBTaskResult
 TEST_WORKER_ID = "pytest-worker"
 
 
-def run_queued_tasks(*, limit: int = 200) -> int:
-    worker = Worker(
+def _worker() -> Worker:
+    return Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -23,6 +23,20 @@ def run_queued_tasks(*, limit: int = 200) -> int:
         worker_id=TEST_WORKER_ID,
         excluded_queue_names=[],
     )
+
+
+def run_next_task() -> DBTaskResult:
+    """Run the first ready task only, as one worker's next step; its result row."""
+    result = DBTaskResult.objects.ready().first()
+    assert result is not None, "no task is ready"
+    result.claim(TEST_WORKER_ID)
+    _worker().run_task(result)
+    result.refresh_from_db()
+    return result
+
+
+def run_queued_tasks(*, limit: int = 200) -> int:
+    worker = _worker()
     ran = 0
     while (result := DBTaskResult.objects.ready().first()) is not None:
         assert ran < limit, "the queue never empties: a task keeps enqueueing work that is due"

@@ -13,11 +13,11 @@ from django.core import signing
 from django.test import Client
 
 from devtools.stripe_standin.testing import pay
-from subscriptions.models import Customer, ProcessedEvent, Subscription
+from subscriptions.models import Customer, StripeEvent, Subscription
 from subscriptions.stripe_client import as_dict, get_client
 from subscriptions.views import CHOICE_SALT
 from tests.bad_input_helpers import HOSTILE_NEXTS, database_state
-from tests.stripe_helpers import event, make_plan, post_event, subscribe_at_stripe
+from tests.stripe_helpers import deliver, event, make_plan, post_event, subscribe_at_stripe
 
 pytestmark = pytest.mark.django_db
 
@@ -280,7 +280,7 @@ def live_subscription(stripe_standin, reader):
 
 
 def nothing_stored():
-    return not Subscription.objects.exists() and not ProcessedEvent.objects.exists()
+    return not Subscription.objects.exists() and not StripeEvent.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -381,7 +381,7 @@ def test_a_correctly_signed_event_with_odd_but_printable_ids_is_still_handled(
     client, live_subscription
 ):
     # The guard refuses control characters only; Stripe's own ids go through as before.
-    response = post_event(
+    response = deliver(
         client, event("customer.subscription.created", live_subscription, event_id="evt_1Ab_9")
     )
     assert response.status_code == 200
@@ -404,7 +404,8 @@ def test_a_subscription_naming_its_reader_by_an_odd_number_is_stored_for_nobody(
             "metadata": {"user_id": user_id},
         }
     )
-    response = post_event(client, event("customer.subscription.created", as_dict(sub)))
+    response = deliver(client, event("customer.subscription.created", as_dict(sub)))
     assert response.status_code == 200
+    assert StripeEvent.objects.get().status == "processed"
     assert not Subscription.objects.exists()
     assert not Customer.objects.exists()

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ import requests
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from subscriptions.models import ProcessedEvent, Subscription
+from articles.models import Article
+from subscriptions.models import StripeEvent, Subscription
+from tests.factories import make_article
 from tests.private_servers import AppNode, PrivateRedis, database_url_of, free_port, wait_for_port
 from tests.stripe_helpers import event, make_plan, sign, subscribe_at_stripe
 from tests.worker_process import start_worker
@@ -194,5 +197,53 @@ def test_a_webhook_posted_to_either_node_is_applied_once(cluster, stripe_standin
     assert len(answers) == 4
     assert all(answer["received"] for answer in answers)
     assert sum(1 for answer in answers if not answer.get("duplicate")) == 1
-    assert ProcessedEvent.objects.count() == 1
-    assert Subscription.objects.get(user=reader).status == "active"
+    assert StripeEvent.objects.count() == 1
+    # The nodes only stored it; the worker applies it, once.
+    stored = wait_for(lambda: Subscription.objects.filter(user=reader).first())
+    assert stored.status == "active"
+    assert wait_for(lambda: StripeEvent.objects.processed().first()).attempts == 1
+
+
+def wait_for(probe, seconds=30):
+    deadline = time.monotonic() + seconds
+    while (found := probe()) is None or found is False:
+        assert time.monotonic() < deadline, "the worker did not apply it in time"
+        time.sleep(0.2)
+    return found
+
+
+def test_an_article_published_through_one_node_shows_on_both_at_once(
+    cluster, desk_editor, password
+):
+    article = make_article(
+        status=Article.Status.DRAFT, access=Article.Access.PUBLIC, headline="Harbour reopens"
+    )
+    url = article.get_absolute_url()
+    # Both nodes have served (and cached) the home page and the missing article before.
+    for base in (cluster["one"], cluster["two"], cluster["balancer"]):
+        assert requests.get(f"{base}{url}", timeout=20).status_code == 404
+        home = requests.get(f"{base}/", timeout=20)
+        assert home.status_code == 200 and "Harbour reopens" not in home.text
+        assert requests.get(f"{base}/", timeout=20).headers.get("X-Page-Cache") == "hit"
+
+    usable_on_the_nodes(desk_editor, password)
+    browser = requests.Session()
+    assert sign_in(browser, cluster["one"], desk_editor.email, password).status_code == 302
+    changelist = f"{cluster['one']}/admin/articles/article/"
+    published = browser.post(
+        changelist,
+        data={
+            "csrfmiddlewaretoken": csrf(browser, changelist),
+            "action": "publish_now",
+            "_selected_action": str(article.pk),
+        },
+        headers={"Referer": changelist},
+        timeout=20,
+    )
+    assert "Published 1 article(s)." in published.text
+
+    for base in (cluster["two"], cluster["one"], cluster["balancer"]):
+        page = requests.get(f"{base}{url}", timeout=20)
+        assert page.status_code == 200, base
+        assert "Harbour reopens" in page.text
+        assert "Harbour reopens" in requests.get(f"{base}/", timeout=20).text, base

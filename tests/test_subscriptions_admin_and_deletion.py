@@ -9,9 +9,9 @@ from subscriptions.entitlements import has_paid_access
 from subscriptions.models import ComplimentaryAccess, Customer, Subscription
 from subscriptions.services import cancel_subscriptions_for_deleted_user, sync_subscription
 from tests.stripe_helpers import (
+    deliver,
     event,
     make_plan,
-    post_event,
     subscribe_at_stripe,
 )
 from tests.users import verified_user
@@ -102,7 +102,7 @@ def test_a_signed_checkout_event_cannot_claim_someone_elses_session(client, stri
         "client_reference_id": str(reader.pk),
         "subscription": sub["id"],
     }
-    assert post_event(client, event("checkout.session.completed", claimed)).status_code == 200
+    assert deliver(client, event("checkout.session.completed", claimed)).status_code == 200
     assert not Customer.objects.filter(user=reader).exists()
     assert not Subscription.objects.filter(user=reader).exists()
 
@@ -118,5 +118,5 @@ def test_an_unknown_reader_in_subscription_metadata_is_not_trusted_over_the_cust
     plan = make_plan()
     other = verified_user("other@example.com")
     sub = subscribe_at_stripe(other, plan, metadata={"user_id": str(reader.pk)})
-    assert post_event(client, event("customer.subscription.created", sub)).status_code == 200
+    assert deliver(client, event("customer.subscription.created", sub)).status_code == 200
     assert Subscription.objects.get().user == other

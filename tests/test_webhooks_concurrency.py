@@ -1,5 +1,6 @@
-"""Two webhooks for one subscription handled at once, Stripe answering the first re-fetch
-late: the newer state is what stays, and no transaction is open while Stripe answers."""
+"""Two stored events for one subscription processed at once by two workers, Stripe answering
+the first re-fetch late: the newer state is what stays, and no transaction is open while Stripe
+answers."""
 
 import threading
 
@@ -7,19 +8,23 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from subscriptions.models import Subscription
+from subscriptions.models import StripeEvent, Subscription
 from subscriptions.services import sync_subscription
 from subscriptions.stripe_client import as_dict, get_client
-from tests.stripe_helpers import event, make_plan, post_event, subscribe_at_stripe
+from tests.stripe_helpers import deliver, event, make_plan, post_event, subscribe_at_stripe
+from tests.task_helpers import run_queued_tasks
 
 # Real commits: each webhook runs in its own thread, on its own database connection.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def deliver_in_thread(evt, results, name):
+    """Stripe posts the event; a worker of its own (a thread here) processes it."""
+    results[name] = post_event(Client(), evt).status_code
+
     def run():
         try:
-            results[name] = post_event(Client(), evt).status_code
+            run_queued_tasks()
         finally:
             connection.close()
 
@@ -53,6 +58,7 @@ def test_a_late_answer_to_an_older_webhook_does_not_overwrite_the_cancellation(
     second.join(10)
 
     assert results == {"updated": 200, "deleted": 200}
+    assert StripeEvent.objects.processed().count() == StripeEvent.objects.count() == 2
     stored = Subscription.objects.get(stripe_id=sub["id"])
     assert stored.status == "canceled"
     assert stored.ended_at is not None
@@ -97,7 +103,7 @@ def test_reconciling_does_not_store_its_older_listing_over_a_newer_webhook(strip
     assert hold.reached.wait(10)
     # Meanwhile the reader asks to stop at the period end, and the webhook stores it.
     updated = get_client().v1.subscriptions.update(sub["id"], params={"cancel_at_period_end": True})
-    response = post_event(Client(), event("customer.subscription.updated", as_dict(updated)))
+    response = deliver(Client(), event("customer.subscription.updated", as_dict(updated)))
     assert response.status_code == 200
     hold.release()
     thread.join(20)

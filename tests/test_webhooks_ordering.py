@@ -8,9 +8,9 @@ import itertools
 
 import pytest
 
-from subscriptions.models import PaymentFailureNotice, ProcessedEvent, Subscription
+from subscriptions.models import PaymentFailureNotice, StripeEvent, Subscription
 from subscriptions.stripe_client import get_client
-from tests.stripe_helpers import make_plan, post_event, subscribe_at_stripe
+from tests.stripe_helpers import deliver, make_plan, post_event, subscribe_at_stripe
 from tests.task_helpers import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,9 @@ def deliver_in_every_order(client, events):
     """Yield the stored subscription after each complete delivery order."""
     for order in itertools.permutations(events):
         Subscription.objects.all().delete()
-        ProcessedEvent.objects.all().delete()
+        StripeEvent.objects.all().delete()
         for evt in order:
-            assert post_event(client, evt).status_code == 200
+            assert deliver(client, evt).status_code == 200
         yield [e["type"] for e in order], Subscription.objects.get()
 
 
@@ -114,9 +114,9 @@ def test_a_late_created_event_after_deletion_cannot_revive_the_subscription(
         next(e for e in emitted(stripe_standin) if e["type"] == t)
         for t in ("customer.subscription.deleted", "customer.subscription.created")
     ]
-    assert post_event(client, deleted).status_code == 200
-    assert post_event(client, created).status_code == 200
-    assert post_event(client, created).status_code == 200
+    assert deliver(client, deleted).status_code == 200
+    assert deliver(client, created).status_code == 200
+    assert deliver(client, created).status_code == 200
     assert Subscription.objects.get().status == "canceled"
 
 
@@ -134,8 +134,17 @@ def test_a_trial_ending_soon_is_mailed_once_however_often_stripe_says_so(
     with django_capture_on_commit_callbacks(execute=True):
         assert post_event(client, warning).status_code == 200
         assert post_event(client, warning).status_code == 200  # Stripe redelivers
-    # The webhook only queued the email; a worker sends it.
+    # The webhook only stored the event; a worker applies it and queues the email, which a
+    # worker sends.
     assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        run_queued_tasks()
+    run_queued_tasks()
+    assert len(mailoutbox) == 1
+    # A redelivery after it was processed sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, warning).json()["duplicate"] is True
+        run_queued_tasks()
     run_queued_tasks()
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import page_text, sign_in_as, subscribe_from_the_paywall, visit
 from tests.factories import SECRET_SENTENCE
+from tests.task_helpers import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +28,7 @@ def test_a_subscriber_who_cancels_reads_until_the_period_ends_and_then_sees_the_
     expect(page.get_by_text("Cancels on")).to_be_visible()
     screenshot(page, "cancel", "2-portal-canceled")
     live_stripe_standin.flush_webhooks()
+    run_queued_tasks()  # a worker applies the events the site stored
 
     page.get_by_role("link", name="Return to Newsroom").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
@@ -37,6 +39,7 @@ def test_a_subscriber_who_cancels_reads_until_the_period_ends_and_then_sees_the_
 
     live_stripe_standin.advance(days=32)
     live_stripe_standin.flush_webhooks()
+    run_queued_tasks()  # a worker applies the events the site stored
 
     visit(page, article_url)
     expect(page.get_by_role("complementary")).to_contain_text(

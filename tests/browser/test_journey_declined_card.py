@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     visit,
 )
 from tests.factories import SECRET_SENTENCE
+from tests.task_helpers import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +38,7 @@ def test_a_declined_card_is_explained_and_the_article_stays_behind_the_paywall(
     expect(page.get_by_label("Card number")).to_be_visible()
     screenshot(page, "declined-card", "1-checkout-declined")
     live_stripe_standin.flush_webhooks()
+    run_queued_tasks()  # a worker applies the events the site stored
     assert not Subscription.objects.filter(user=reader).exists()
 
     page.get_by_role("link", name="Back").click()
