@@ -6,6 +6,7 @@ be shared lives in one process. The README's "Running on several machines" match
 import json
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -247,3 +248,78 @@ def test_an_article_published_through_one_node_shows_on_both_at_once(
         assert page.status_code == 200, base
         assert "Harbour reopens" in page.text
         assert "Harbour reopens" in requests.get(f"{base}/", timeout=20).text, base
+
+
+class Drips:
+    """Connections that send a request's headers a byte at a time and never finish them."""
+
+    def __init__(self, base: str, count: int):
+        host, port = base.removeprefix("http://").split(":")
+        self.address = (host, int(port))
+        self.count = count
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def _drip(self, opened: threading.Semaphore):
+        with socket.create_connection(self.address, timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            opened.release()
+            while not self.stop.wait(0.3):
+                try:
+                    sock.sendall(b"x")
+                except OSError:
+                    return  # the server gave up on us (nginx's client_header_timeout)
+
+    def __enter__(self):
+        opened = threading.Semaphore(0)
+        for _ in range(self.count):
+            thread = threading.Thread(target=self._drip, args=(opened,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+        for _ in range(self.count):
+            assert opened.acquire(timeout=10), "a slow connection could not connect"
+        time.sleep(0.5)  # every one is now part-way through its headers
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+
+def timed_get(url: str, timeout: float):
+    started = time.monotonic()
+    response = requests.get(url, timeout=timeout)
+    return response, time.monotonic() - started
+
+
+def warm(base: str) -> float:
+    """The home page answered (and cached) on both nodes; the best of a few timings."""
+    timings = []
+    for _ in range(4):
+        page, seconds = timed_get(f"{base}/", timeout=60)
+        assert page.status_code == 200
+        timings.append(seconds)
+    return min(timings)
+
+
+def test_slow_clients_do_not_hold_the_site_behind_nginx(cluster):
+    warm(cluster["balancer"])
+    # More slow connections than both nodes have threads (GUNICORN_THREADS=4 each).
+    with Drips(cluster["balancer"], count=12):
+        for _ in range(5):
+            page, seconds = timed_get(f"{cluster['balancer']}/", timeout=10)
+            assert page.status_code == 200
+            assert "Newsroom" in page.text
+            assert seconds < 2, f"a normal request took {seconds:.1f} s behind nginx"
+
+
+def test_without_nginx_the_same_slow_clients_hold_a_node(cluster):
+    # Why the README puts nginx in front: gunicorn gives each connection a thread while it
+    # reads the headers, so a handful of slow clients hold every thread of a node.
+    assert warm(cluster["one"]) < 1
+    with Drips(cluster["one"], count=6):
+        with pytest.raises(requests.exceptions.Timeout):
+            requests.get(f"{cluster['one']}/", timeout=3)
+    # Once they go, the node answers again.
+    assert requests.get(f"{cluster['one']}/", timeout=20).status_code == 200
