@@ -17,6 +17,7 @@ from datetime import timedelta
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import services
@@ -94,18 +95,18 @@ def _object_of(event: StripeEvent) -> dict | None:
 
 def _apply(event: StripeEvent, commit: Callable[[], object] | None) -> bool:
     with transaction.atomic():
-        # The row lock makes a second worker holding the same event wait here, then skip it.
-        row = StripeEvent.objects.select_for_update().get(pk=event.pk)
-        if row.processed_at is not None:
-            return False
-        if commit is not None:
-            commit()
-        StripeEvent.objects.filter(pk=event.pk).update(
+        # Marked first: the UPDATE's row lock makes a second worker holding the same event wait
+        # here, then find it processed and skip it. If the commit fails, the mark rolls back.
+        marked = StripeEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(
             processed_at=timezone.now(),
-            attempts=row.attempts + 1,
+            attempts=F("attempts") + 1,
             last_error="",
             claimed_until=None,
         )
+        if not marked:
+            return False
+        if commit is not None:
+            commit()
     return True
 
 

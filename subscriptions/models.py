@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -315,6 +315,24 @@ class DuplicateSubscription(models.Model):
 
 
 class StripeEventQuerySet(models.QuerySet):
+    def store(self, *, event_id: str, type: str, payload: str) -> bool:
+        """Store a received event unless its id is stored already; True if it was new.
+
+        One statement, one round trip, in the caller's transaction or none: the endpoint's
+        whole cost is this insert. ON CONFLICT (PostgreSQL, SQLite) rather than catching the
+        IntegrityError, which would need a savepoint around it.
+        """
+        now = timezone.now()
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (event_id, type, payload, received_at, next_attempt_at, "  # noqa: S608 - our own table name
+                "attempts, last_error) VALUES (%s, %s, %s, %s, %s, 0, '') "
+                "ON CONFLICT (event_id) DO NOTHING RETURNING id",
+                [event_id, type, payload, now, now],
+            )
+            return cursor.fetchone() is not None
+
     def processed(self):
         return self.filter(processed_at__isnull=False)
 

@@ -13,7 +13,6 @@ import time
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -97,10 +96,7 @@ def stripe_webhook(request):
     except Malformed as error:
         log.warning("Stripe event %s (%s) malformed: %s", event_id, event_type, error)
         return _bad("Malformed event.")
-    try:
-        with transaction.atomic():
-            StripeEvent.objects.create(event_id=event_id, type=event_type, payload=text)
-    except IntegrityError:
+    if not StripeEvent.objects.store(event_id=event_id, type=event_type, payload=text):
         return JsonResponse({"received": True, "duplicate": True})
     # The event is committed (views run in autocommit), so a run still waiting to start will
     # see it: only when none is waiting does this add a task.

@@ -318,8 +318,7 @@ def test_without_nginx_the_same_slow_clients_hold_a_node(cluster):
     # Why the README puts nginx in front: gunicorn gives each connection a thread while it
     # reads the headers, so a handful of slow clients hold every thread of a node.
     assert warm(cluster["one"]) < 1
-    with Drips(cluster["one"], count=6):
-        with pytest.raises(requests.exceptions.Timeout):
-            requests.get(f"{cluster['one']}/", timeout=3)
+    with Drips(cluster["one"], count=6), pytest.raises(requests.exceptions.Timeout):
+        requests.get(f"{cluster['one']}/", timeout=3)
     # Once they go, the node answers again.
     assert requests.get(f"{cluster['one']}/", timeout=20).status_code == 200
