@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom import clock
 from subscriptions.entitlements import has_paid_access
 
 from .models import Article, GiftLink, GiftLinkReader
@@ -87,7 +88,7 @@ def state_of(link: GiftLink, *, now=None) -> GiftState | None:
     """REVOKED or EXPIRED when the link is closed to everyone; None when it may open."""
     if link.revoked_at is not None:
         return GiftState.REVOKED
-    if link.expires_at <= (now or timezone.now()):
+    if link.expires_at <= (now or clock.now()):
         return GiftState.EXPIRED
     return None
 

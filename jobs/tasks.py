@@ -49,10 +49,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.tasks.base import Task, TaskResultStatus
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet, get_date_max
+
+from newsroom import clock
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ def retried_task(*, attempts: int = 6, backoff: int = 60, **task_options):
                 if attempt >= attempts:
                     log.error("%s failed for good after %d attempts", func.__name__, attempt)
                     raise
-                run_after = timezone.now() + backoff_delay(attempt, base=backoff)
+                run_after = clock.now() + backoff_delay(attempt, base=backoff)
                 retry = context.task_result.task.using(run_after=run_after).enqueue(
                     *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}
                 )
@@ -112,6 +115,28 @@ def retried_task(*, attempts: int = 6, backoff: int = 60, **task_options):
         return task(takes_context=True, **task_options)(run)
 
     return decorate
+
+
+# ---------------------------------------------------------------- the shared clock
+def _ready_on_the_shared_clock(self):
+    """django-tasks-db's `ready()`, with "now" read from newsroom.clock instead of the real
+    time: a task deferred to a date (`run_after`) runs once the shared clock passes it, so a
+    test that moves the Stripe stand-in's clock moves the worker's too."""
+    return self.filter(status=TaskResultStatus.READY).filter(
+        Q(run_after=get_date_max()) | Q(run_after__lte=clock.now())
+    )
+
+
+def keep_the_shared_clock() -> None:
+    """Make every worker (and `tests.task_helpers`) decide readiness on the shared clock.
+
+    django-tasks-db asks `DBTaskResult.objects.ready()` for the next task and offers no hook,
+    so its queryset method is replaced once, when the jobs app loads. Every `run_after` this
+    project writes is on the same clock (`schedule`, `retried_task`, and callers passing
+    `clock.now() + ...`). Stale-task recovery stays on the real time: it measures how long a
+    worker has been silent, which the clock offset says nothing about.
+    """
+    DBTaskResultQuerySet.ready = _ready_on_the_shared_clock  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------- dead workers
@@ -177,7 +202,7 @@ def schedule(periodic: Task, *, in_seconds: float) -> bool:
         ).exists()
         if waiting:
             return False
-        periodic.using(run_after=timezone.now() + timedelta(seconds=in_seconds)).enqueue()
+        periodic.using(run_after=clock.now() + timedelta(seconds=in_seconds)).enqueue()
         return True
 
 

@@ -488,6 +488,11 @@ if METERED_FREE_STORIES < 0:
         f"METERED_FREE_STORIES must be 0 (off) or more; got {METERED_FREE_STORIES}."
     )
 
+# The one clock (newsroom/clock.py). Empty in production: "now" is the real time. Tests and the
+# demo name a file the Stripe stand-in writes its clock offset to, so that moving the stand-in's
+# clock also moves what the site and its task workers take for "now".
+CLOCK_FILE = env_str("CLOCK_FILE", "")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 # Sessions in the database, not the cache: readers stay signed in while Redis is down, and on
 # every node behind a load balancer.

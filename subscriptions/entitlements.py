@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
-from django.utils import timezone
+
+from newsroom import clock
 
 from .models import LIVE, ComplimentaryAccess, Customer, MeteredRead, Plan, Subscription
 
@@ -91,7 +92,7 @@ class Meter:
 
 
 def _this_month():
-    return timezone.localdate().replace(day=1)
+    return clock.localdate().replace(day=1)
 
 
 def spend_metered_read(user, article) -> Meter | None:

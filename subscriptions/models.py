@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom import clock
+
 
 class PlanQuerySet(models.QuerySet):
     def on_sale(self):
@@ -85,7 +87,7 @@ class Plan(models.Model):
 class OfferQuerySet(models.QuerySet):
     def live(self, *, now=None):
         """Offers a reader may take up now (redemptions are counted by `Offer.refusal`)."""
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.filter(archived_at__isnull=True, starts_at__lte=now).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
@@ -213,7 +215,7 @@ LIVE = (Status.ACTIVE, Status.TRIALING, Status.PAST_DUE, Status.UNPAID, Status.P
 class SubscriptionQuerySet(models.QuerySet):
     def granting(self, *, now=None):
         """The access rule: active and trialing grant; past_due grants within the grace period."""
-        now = now or timezone.now()
+        now = now or clock.now()
         grace_start = now - timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS)
         return self.filter(
             Q(status__in=GRANTING) | Q(status=Status.PAST_DUE, past_due_since__gt=grace_start)
@@ -279,7 +281,7 @@ class Subscription(models.Model):
         if self.status in GRANTING:
             return True
         ends = self.grace_ends_at
-        return bool(ends and ends > timezone.now())
+        return bool(ends and ends > clock.now())
 
 
 class CustomerLock(models.Model):
@@ -416,7 +418,7 @@ class PaymentActionNotice(models.Model):
 
 class ComplimentaryAccessQuerySet(models.QuerySet):
     def current(self, *, now=None):
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
@@ -451,7 +453,7 @@ class ComplimentaryAccess(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.expires_at is None or self.expires_at > timezone.now()
+        return self.expires_at is None or self.expires_at > clock.now()
 
 
 class MeteredRead(models.Model):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
+from newsroom import clock
+
 from .models import Offer, Plan, Subscription
 
 
@@ -25,7 +27,7 @@ def offer_plans(offer: Offer) -> list[Plan]:
 
 def refusal(offer: Offer, *, plan: Plan | None = None, now=None) -> str:
     """Why this offer cannot be taken up now (for that plan), in words; '' when it can."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if offer.archived_at is not None:
         return "This offer has ended."
     if offer.starts_at > now:

@@ -100,10 +100,13 @@ def staff_without_group():
 
 # The Stripe stand-in (devtools/stripe_standin): one server per test session, emptied per test.
 @pytest.fixture(scope="session")
-def _standin_server():
+def _standin_server(tmp_path_factory):
     from devtools.stripe_standin.server import StandinServer
 
-    server = StandinServer(host="127.0.0.1", port=0, webhook_backoff=0.05)
+    clock_file = tmp_path_factory.mktemp("clock") / "offset"
+    server = StandinServer(
+        host="127.0.0.1", port=0, webhook_backoff=0.05, clock_file=str(clock_file)
+    )
     server.start()
     yield server
     server.stop()
@@ -111,9 +114,14 @@ def _standin_server():
 
 @pytest.fixture
 def stripe_standin(_standin_server, settings):
-    """A fresh stand-in, with the site's StripeClient pointed at it. Webhooks are off."""
+    """A fresh stand-in, with the site's StripeClient pointed at it. Webhooks are off.
+
+    The site shares its clock (newsroom/clock.py): `stripe_standin.advance(days=...)` moves
+    what the site, and any worker process the test starts, take for "now".
+    """
     _standin_server.configure_webhooks(None, None)
     _standin_server.reset()
+    settings.CLOCK_FILE = _standin_server.store.clock_file
     settings.STRIPE_SECRET_KEY = STANDIN_SECRET_KEY
     settings.STRIPE_API_BASE = _standin_server.url
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_newsroom"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,9 @@ def test_database_url() -> str:
 
 
 def worker_env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": test_database_url(), **extra}
+    # The worker keeps the test's clock (newsroom/clock.py), as a deployed one keeps the site's.
+    shared = {"CLOCK_FILE": settings.CLOCK_FILE}
+    env = {**os.environ, "DATABASE_URL": test_database_url(), **shared, **extra}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 

@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--webhook-secret", default=os.environ.get("STANDIN_WEBHOOK_SECRET"))
     parser.add_argument("--state-file", default=os.environ.get("STANDIN_STATE_FILE"))
     parser.add_argument(
+        "--clock-file",
+        default=os.environ.get("CLOCK_FILE"),
+        help="write the clock offset here (the site's CLOCK_FILE) whenever it moves",
+    )
+    parser.add_argument(
         "--public-url",
         default=os.environ.get("STANDIN_PUBLIC_URL"),
         help="base URL used in checkout/portal links (default: the request's Host)",
@@ -43,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
         state_file=args.state_file,
+        clock_file=args.clock_file,
         public_url=args.public_url,
         webhook_max_attempts=args.webhook_max_attempts,
         webhook_backoff=args.webhook_backoff,

@@ -312,6 +312,7 @@ class StandinServer:
         webhook_secret: str | None = None,
         state_file: str | None = None,
         *,
+        clock_file: str | None = None,
         public_url: str | None = None,
         webhook_max_attempts: int = 5,
         webhook_backoff: float = 0.5,
@@ -322,7 +323,7 @@ class StandinServer:
         self.port = port
         self.public_url = public_url
         self.verbose = verbose
-        self.store = Store(state_file=state_file)
+        self.store = Store(state_file=state_file, clock_file=clock_file)
         self.dispatcher = Dispatcher(
             webhook_url,
             webhook_secret,

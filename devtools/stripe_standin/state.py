@@ -22,9 +22,12 @@ from .common import API_VERSION, COLLECTIONS, PREFIXES, missing, new_id
 class StoreState:
     """All stand-in state.  Public methods take the lock; ``_``-methods expect it held."""
 
-    def __init__(self, state_file: str | None = None) -> None:
+    def __init__(self, state_file: str | None = None, clock_file: str | None = None) -> None:
         self.lock = threading.RLock()
         self.state_file = state_file
+        # The site's CLOCK_FILE (newsroom/clock.py): the offset is written there whenever it
+        # changes, so the site and its task workers keep the stand-in's time.
+        self.clock_file = clock_file
         self.on_event: Callable[[dict[str, Any]], None] | None = None
         # Where hosted pages (invoices) are served; the server sets it when it starts.
         self.hosted_base = ""
@@ -32,6 +35,7 @@ class StoreState:
         self._clear()
         if state_file and os.path.exists(state_file):
             self._load()
+        self.share_clock()
 
     def _clear(self) -> None:
         self.data: dict[str, dict[str, dict[str, Any]]] = {c: {} for c in COLLECTIONS}
@@ -46,7 +50,20 @@ class StoreState:
     def reset(self) -> None:
         with self.lock:
             self._clear()
+            self.share_clock()
             self.save()
+
+    def share_clock(self) -> None:
+        """Write the clock offset (seconds, one integer) to the clock file, if there is one."""
+        if not self.clock_file:
+            return
+        directory = os.path.dirname(os.path.abspath(self.clock_file))
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".clock-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(f"{self.clock_offset}\n")
+        # Atomic: a reader sees the old offset or the new one, never half a number.
+        os.replace(tmp, self.clock_file)
 
     def save(self) -> None:
         if not self.state_file:

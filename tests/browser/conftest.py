@@ -294,15 +294,16 @@ def visit(page, url):
 
 
 @pytest.fixture
-def live_stripe_standin(site, settings):
+def live_stripe_standin(site, settings, tmp_path):
     """The Stripe stand-in on a free loopback port, posting its webhooks to the live site.
 
     The site's Stripe settings point at it for the test; the subscriptions app rebuilds its
-    cached client when they change.
+    cached client when they change. The site (and a worker process) share its clock.
     """
     from devtools.stripe_standin.server import StandinServer, random_secret
 
     secret = random_secret()
+    settings.CLOCK_FILE = str(tmp_path / "clock-offset")
     standin = StandinServer(
         host="127.0.0.1",
         port=0,
@@ -310,6 +311,7 @@ def live_stripe_standin(site, settings):
         webhook_secret=secret,
         # A delivery that fails is retried soon: the journey is waiting for it.
         webhook_backoff=0.05,
+        clock_file=settings.CLOCK_FILE,
     ).start()
     settings.STRIPE_API_BASE = standin.url
     settings.STRIPE_SECRET_KEY = STANDIN_SECRET_KEY

@@ -27,6 +27,7 @@ class ClockStore(StoreState):
                 self.clock_offset = max(self.clock_offset, when - int(time.time()))
                 fn()
             self.clock_offset = target - int(time.time())
+            self.share_clock()
             self.save()
             new_events = list(self.data["events"])[before:]
             return {"now": self.now(), "offset": self.clock_offset, "events": new_events}
