@@ -46,9 +46,7 @@ def test_a_reset_standin_puts_the_sites_clock_back(stripe_standin):
     assert abs(clock.now() - timezone.now()) < timedelta(seconds=2)
 
 
-def test_complimentary_access_ends_when_the_shared_clock_passes_its_expiry(
-    stripe_standin, reader
-):
+def test_complimentary_access_ends_when_the_shared_clock_passes_its_expiry(stripe_standin, reader):
     ComplimentaryAccess.objects.create(
         user=reader, reason="Press", expires_at=clock.now() + timedelta(days=10)
     )
@@ -58,9 +56,7 @@ def test_complimentary_access_ends_when_the_shared_clock_passes_its_expiry(
     assert not has_paid_access(reader)
 
 
-def test_the_metered_wall_starts_a_new_month_on_the_shared_clock(
-    stripe_standin, reader, settings
-):
+def test_the_metered_wall_starts_a_new_month_on_the_shared_clock(stripe_standin, reader, settings):
     settings.METERED_FREE_STORIES = 1
     first, second = make_article(slug="first"), make_article(slug="second")
     assert spend_metered_read(reader, first).granted
