@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "subscriptions",
+    "giftsubs",
     "newsletters",
     "desk",
     "django_prose_editor",
@@ -487,6 +488,11 @@ if METERED_FREE_STORIES < 0:
     raise ImproperlyConfigured(
         f"METERED_FREE_STORIES must be 0 (off) or more; got {METERED_FREE_STORIES}."
     )
+
+# Gift subscriptions (giftsubs/): a paid gift may be redeemed this many days after payment; its
+# recipient is invited to subscribe this many days before the gift's access ends.
+GIFT_CLAIM_DAYS = env_int("GIFT_CLAIM_DAYS", 365)
+GIFT_REMINDER_DAYS = env_int("GIFT_REMINDER_DAYS", 7)
 
 # The one clock (newsroom/clock.py). Empty in production: "now" is the real time. Tests and the
 # demo name a file the Stripe stand-in writes its clock offset to, so that moving the stand-in's

@@ -43,6 +43,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("", include("subscriptions.urls")),
+    path("", include("giftsubs.urls")),
     path("newsletters/", include("newsletters.urls")),
     path("", include("emails.urls")),
     # Public, the same for everyone: caches and crawlers may keep them an hour.

@@ -2,19 +2,23 @@
 
 The access rule lives here and in `SubscriptionQuerySet.granting` (which it uses): active and
 trialing subscriptions grant, past_due grants for SUBSCRIPTION_GRACE_DAYS, complimentary
-access grants until it expires, everything else denies. Staff are decided by the caller.
+access grants until it expires, a redeemed gift subscription grants for its months
+(`giftsubs.models.GiftQuerySet.granting`), everything else denies. Staff are decided by the
+caller. "Now" is the shared clock's (newsroom.clock).
 
 The metered wall is a second, narrower answer (`spend_metered_read`): a story at a time, for
 the article page only. A metered reader is not a subscriber anywhere else.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q
 
+from giftsubs.models import Gift
 from newsroom import clock
 
 from .models import LIVE, ComplimentaryAccess, Customer, MeteredRead, Plan, Subscription
@@ -53,10 +57,33 @@ def billing_state(user) -> BillingState:
 
 
 def paid_access_expression():
-    """The rule as an SQL expression over a user row: granting subscription or current comp."""
+    """The rule as an SQL expression over a user row: a granting subscription, current comp
+    or running gift."""
     subscriptions = Subscription.objects.filter(user=OuterRef("pk"))
     comps = ComplimentaryAccess.objects.current().filter(user=OuterRef("pk"))
-    return Q(Exists(subscriptions.granting())) | Q(Exists(comps))
+    return Q(Exists(subscriptions.granting())) | Q(Exists(comps)) | gift_access_expression()
+
+
+def gift_access_expression():
+    """Whether a user row has gifted access running now (for a members list's status)."""
+    return Q(Exists(Gift.objects.granting().filter(redeemed_by=OuterRef("pk"))))
+
+
+def with_gift_access(users):
+    """A user queryset with `gift_access` on each row (paid access that a gift grants)."""
+    return users.annotate(
+        gift_access=ExpressionWrapper(gift_access_expression(), output_field=BooleanField())
+    )
+
+
+def gift_access_ends(user):
+    """When the reader's gifted access ends, counting gifts redeemed to follow the running one;
+    None when no gift grants them anything now or later."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Gift.objects.filter(
+        redeemed_by=user, state=Gift.State.REDEEMED, access_ends__gt=clock.now()
+    ).aggregate(ends=Max("access_ends"))["ends"]
 
 
 def with_paid_access(users):
@@ -140,6 +167,16 @@ def trial_offer_days(user) -> int:
     return days if days and may_start_trial(user) else 0
 
 
+def gift_days_left(user) -> int:
+    """Whole days (rounded up) of gifted access the reader has left: a checkout makes them a
+    free trial so their first charge comes when the gift ends, never during it."""
+    ends = gift_access_ends(user)
+    if ends is None:
+        return 0
+    left = ends - clock.now()
+    return min(left.days + (1 if left.seconds or left.microseconds else 0), 730)
+
+
 @dataclass(frozen=True)
 class BillingSummary:
     """What the account page says about a reader's billing."""
@@ -148,6 +185,7 @@ class BillingSummary:
     comp: ComplimentaryAccess | None  # current complimentary access, if any
     has_customer: bool  # known to Stripe: the billing portal has something to show
     has_ended: bool  # once subscribed, now nothing live (an unpaid checkout alone does not count)
+    gift_until: datetime | None = None  # a redeemed gift subscription's access ends then
 
 
 def billing_summary(user) -> BillingSummary:
@@ -166,5 +204,9 @@ def billing_summary(user) -> BillingSummary:
         and Subscription.objects.filter(user=user).exists()
     )
     return BillingSummary(
-        subscription=live, comp=comp, has_customer=has_customer, has_ended=has_ended
+        subscription=live,
+        comp=comp,
+        has_customer=has_customer,
+        has_ended=has_ended,
+        gift_until=gift_access_ends(user),
     )

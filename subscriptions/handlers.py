@@ -12,6 +12,8 @@ from typing import NamedTuple
 import stripe
 from django.contrib.auth import get_user_model
 
+from giftsubs.services import record_paid_session
+
 from . import services
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,9 @@ def _refetch(subscription_id: str, *, after=None):
 def on_checkout_completed(session: dict):
     # Even the session is re-fetched: who it belongs to is only taken from Stripe itself.
     fetched = services.fetch_checkout_session(_string(session, "id"))
+    if fetched is not None and fetched.get("mode") == "payment":
+        # A gift subscription's one-time payment (giftsubs), recorded as Stripe has it.
+        return lambda: record_paid_session(fetched)
     if fetched is None or fetched.get("mode") != "subscription":
         return None
     subscription_id = fetched.get("subscription")

@@ -8,6 +8,7 @@ PRODUCT_APPS = (
     "accounts",
     "articles",
     "subscriptions",
+    "giftsubs",
     "newsletters",
     "jobs",
     "emails",

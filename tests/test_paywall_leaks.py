@@ -88,6 +88,33 @@ def _comp(expires_in):
     return build
 
 
+def _gift(*, ended: bool):
+    """A redeemed gift subscription: three months running now, or three months that ended."""
+
+    def build(user):
+        from giftsubs.models import Gift
+
+        now = timezone.now()
+        starts = now - timedelta(days=100) if ended else now - timedelta(days=1)
+        Gift.objects.create(
+            months=3,
+            amount=2700,
+            currency="usd",
+            buyer_email="giver@example.com",
+            recipient_email=user.email,
+            deliver_on=starts.date(),
+            state=Gift.State.REDEEMED,
+            paid_at=starts,
+            claim_by=starts + timedelta(days=365),
+            redeemed_by=user,
+            redeemed_at=starts,
+            access_starts=starts,
+            access_ends=starts + timedelta(days=91),
+        )
+
+    return build
+
+
 def _in_group(name):
     def build(user):
         user.groups.add(Group.objects.get(name=name))
@@ -107,6 +134,8 @@ READERS = {
     "canceled subscriber": ({}, lambda u: store_subscription(u, status="canceled"), "session"),
     "reader with current complimentary access": ({}, _comp(timedelta(days=1)), "session"),
     "reader with expired complimentary access": ({}, _comp(-timedelta(minutes=1)), "session"),
+    "reader with a running gift subscription": ({}, _gift(ended=False), "session"),
+    "reader whose gift subscription ended": ({}, _gift(ended=True), "session"),
     "staff": ({"is_staff": True}, _in_group("Editor"), "session"),
     "inactive subscriber": (
         {"is_active": False},
@@ -121,6 +150,7 @@ PAYING = {
     "trialing subscriber",
     "past_due subscriber within grace",
     "reader with current complimentary access",
+    "reader with a running gift subscription",
     "staff",
 }
 SIGNED_IN = PAYING | {
@@ -128,6 +158,7 @@ SIGNED_IN = PAYING | {
     "past_due subscriber beyond grace",
     "canceled subscriber",
     "reader with expired complimentary access",
+    "reader whose gift subscription ended",
 }
 # A reader with an unverified email is held at the verification step: never signed in.
 # An inactive account's session is not honoured: the site sees an anonymous visitor.

@@ -117,6 +117,8 @@ def checkout_page(
             cus = store.data["customers"].get(session["customer"]) or {}
             email = cus.get("email") or email
     total = fmt_amount(session["amount_total"], session["currency"] or "usd")
+    # A one-time payment (a gift, say) is paid, not subscribed to.
+    action = "Pay" if session["mode"] == "payment" else "Subscribe"
 
     def field(name: str, label: str, **attrs: str) -> str:
         extra = "".join(f' {k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items())
@@ -129,7 +131,7 @@ def checkout_page(
 
     body = (
         f'{back}<div class="card"><h1>{title}</h1>'
-        f'<h2>Subscribe</h2><table aria-label="Order summary">{rows}</table>{trial_note}'
+        f'<h2>{action}</h2><table aria-label="Order summary">{rows}</table>{trial_note}'
         f"<p><strong>Due today: {escape(total)}</strong></p></div>"
         f'<div class="card"><form method="post" action="/checkout/{escape(session["id"])}"'
         " novalidate>"
@@ -164,7 +166,7 @@ def checkout_page(
         )
         + "</div></div>"
         + field("card_name", "Name on card", autocomplete="cc-name")
-        + '<button type="submit" class="full">Subscribe</button>'
+        + f'<button type="submit" class="full">{action}</button>'
         '<p class="muted">Test cards: 4242 4242 4242 4242 succeeds · '
         "4000 0000 0000 0002 is declined · 4000 0000 0000 0341 attaches but later "
         "charges fail.</p></form></div>"

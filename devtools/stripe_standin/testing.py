@@ -97,6 +97,27 @@ def monthly_checkout(client, **price_params: Any):
     return price, session
 
 
+def one_time_checkout(client, *, amount: int = 2700, **session_params: Any):
+    """An open `mode=payment` checkout for one inline price (a 3-month gift, say)."""
+    return client.v1.checkout.sessions.create(
+        params={
+            "mode": "payment",
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": amount,
+                        "product_data": {"name": "3-month gift subscription"},
+                    },
+                    "quantity": 1,
+                }
+            ],
+            "success_url": "https://news.test/gift/thanks?session_id={CHECKOUT_SESSION_ID}",
+            **session_params,
+        }
+    )
+
+
 def pay(
     checkout_url: str,
     card: str = "4242 4242 4242 4242",

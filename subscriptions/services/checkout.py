@@ -7,7 +7,7 @@ import stripe
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsSubscriptionData
 
 from ..attribution import checkout_source
-from ..entitlements import may_start_trial
+from ..entitlements import gift_days_left, may_start_trial
 from ..models import (
     Customer,
     DuplicateSubscription,
@@ -43,6 +43,8 @@ def start_checkout(
     """
     price_id = plan.price_id(interval)
     trial_days = plan.trial_days if plan.trial_days and may_start_trial(user) else 0
+    # A reader still on a gift subscription pays from when it ends (giftsubs/services.py).
+    trial_days = max(trial_days, gift_days_left(user))
     customer = ensure_customer(user=user)
     metadata = {"user_id": str(user.pk)}
     if offer is not None:

@@ -12,7 +12,14 @@ import pytest
 
 from devtools.stripe_standin.common import API_VERSION
 from devtools.stripe_standin.server import StandinServer
-from devtools.stripe_standin.testing import TEST_KEY, make_client, monthly_checkout, pay, request
+from devtools.stripe_standin.testing import (
+    TEST_KEY,
+    make_client,
+    monthly_checkout,
+    one_time_checkout,
+    pay,
+    request,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -75,6 +82,9 @@ def objects() -> dict:
         ).json()
         throwaway = client.v1.customers.create(params={"email": "gone@example.com"})
         deleted = request("DELETE", f"{srv.url}/v1/customers/{throwaway.id}", api_key=TEST_KEY)
+        one_time = one_time_checkout(client, customer_email="buyer@example.com")
+        pay(one_time.url)
+        paid_once = get(f"/v1/checkout/sessions/{one_time.id}")
         events = get("/v1/events?limit=3")
         return {
             "customer": get(f"/v1/customers/{done['customer']}"),
@@ -90,6 +100,8 @@ def objects() -> dict:
             "line_item": invoice["lines"]["data"][0],
             "invoice_payment": invoice_payment,
             "payment_intent": intent,
+            "payment checkout.session": paid_once,
+            "one-time payment_intent": get(f"/v1/payment_intents/{paid_once['payment_intent']}"),
             "charge": get(f"/v1/charges/{intent['latest_charge']}"),
             "refund": refund,
             "billing_portal.session": portal,
@@ -114,6 +126,8 @@ def objects() -> dict:
         ("line_item", "line_item"),
         ("invoice_payment", "invoice_payment"),
         ("payment_intent", "payment_intent"),
+        ("payment checkout.session", "checkout.session"),
+        ("one-time payment_intent", "payment_intent"),
         ("charge", "charge"),
         ("refund", "refund"),
         ("billing_portal.session", "billing_portal.session"),

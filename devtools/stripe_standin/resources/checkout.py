@@ -29,10 +29,16 @@ class CheckoutStore(StoreState):
                 raise StripeError(
                     "Missing required param: mode.", code="parameter_missing", param="mode"
                 )
-            if mode != "subscription":
+            if mode not in ("subscription", "payment"):
                 raise StripeError(
-                    f"The Stripe stand-in only supports mode=subscription (got {mode!r}).",
+                    "The Stripe stand-in only supports mode=subscription and mode=payment "
+                    f"(got {mode!r}).",
                     param="mode",
+                )
+            if mode == "payment" and params.get("subscription_data"):
+                raise StripeError(
+                    "You can not pass `subscription_data` in `payment` mode.",
+                    param="subscription_data",
                 )
             raw_items = params.get("line_items")
             if not raw_items:
@@ -45,12 +51,22 @@ class CheckoutStore(StoreState):
                 raise StripeError("Invalid array", param="line_items")
             items = []
             for i, li in enumerate(raw_items):
-                price = self._item_price(li, f"line_items[{i}]")
-                if not price["active"]:
+                if isinstance(li, dict) and li.get("price_data") and not li.get("price"):
+                    price = self._inline_price(li["price_data"], f"line_items[{i}][price_data]")
+                else:
+                    price = self._item_price(li, f"line_items[{i}]")
+                    if not price["active"]:
+                        raise StripeError(
+                            f"The price `{price['id']}` is not active.",
+                            param=f"line_items[{i}][price]",
+                        )
+                if mode == "payment" and price["type"] == "recurring":
                     raise StripeError(
-                        f"The price `{price['id']}` is not active.", param=f"line_items[{i}][price]"
+                        "You specified `payment` mode but passed a recurring price. Either "
+                        "switch to `subscription` mode or use only one-time prices.",
+                        param=f"line_items[{i}]",
                     )
-                if price["type"] != "recurring":
+                if mode == "subscription" and price["type"] != "recurring":
                     raise StripeError(
                         "You must provide at least one recurring price in `subscription` mode "
                         "when using prices.",
@@ -124,7 +140,7 @@ class CheckoutStore(StoreState):
                     "terms_of_service_acceptance": None,
                 },
                 "customer": customer,
-                "customer_creation": None,
+                "customer_creation": "if_required" if mode == "payment" else None,
                 "customer_details": None,
                 "customer_email": params.get("customer_email") or None,
                 "expires_at": now + CHECKOUT_LIFETIME,
@@ -134,11 +150,11 @@ class CheckoutStore(StoreState):
                 "livemode": False,
                 "locale": params.get("locale"),
                 "metadata": merge_metadata({}, params.get("metadata")),
-                "mode": "subscription",
+                "mode": mode,
                 "object": "checkout.session",
                 "payment_intent": None,
                 "payment_link": None,
-                "payment_method_collection": "always",
+                "payment_method_collection": "if_required" if mode == "payment" else "always",
                 "payment_method_configuration_details": None,
                 "payment_method_options": {},
                 "payment_method_types": ["card"],
@@ -151,7 +167,7 @@ class CheckoutStore(StoreState):
                 "shipping_cost": None,
                 "shipping_options": [],
                 "status": "open",
-                "submit_type": None,
+                "submit_type": params.get("submit_type") or None,
                 "subscription": None,
                 "success_url": params.get("success_url"),
                 "total_details": {
@@ -181,6 +197,9 @@ class CheckoutStore(StoreState):
                 "trial_period_days": trial_days,
                 "subscription_metadata": merge_metadata({}, sub_data.get("metadata")),
                 "discount": dict(discount, session=cs_id) if discount else None,
+                "payment_intent_metadata": merge_metadata(
+                    {}, (params.get("payment_intent_data") or {}).get("metadata")
+                ),
             }
             self.save()
             return session
@@ -285,6 +304,8 @@ class CheckoutStore(StoreState):
                     code="card_declined",
                     decline_code="generic_decline",
                 )
+            if session["mode"] == "payment":
+                return self._complete_payment(session, email, name, card_number, behaviour)
             cus_id = session["customer"]
             if cus_id:
                 cus = self.get("customers", cus_id, param="customer")
@@ -335,6 +356,76 @@ class CheckoutStore(StoreState):
             self.emit("checkout.session.completed", session)
             self.save()
             return session
+
+    def _inline_price(self, data: Any, param: str) -> dict[str, Any]:
+        """A line item's `price_data`: a price made for this session only (inactive, as
+        Stripe's inline prices are), with its product from `product_data`."""
+        if not isinstance(data, dict):
+            raise StripeError("Invalid object", param=param)
+        product = data.get("product_data")
+        if not data.get("product") and not (isinstance(product, dict) and product.get("name")):
+            raise StripeError(
+                f"Missing required param: {param}[product_data][name].",
+                code="parameter_missing",
+                param=f"{param}[product_data][name]",
+            )
+        fields = ("currency", "unit_amount", "product", "product_data", "recurring")
+        price = self.create_price({k: data[k] for k in fields if k in data})
+        price["active"] = False
+        return price
+
+    def _complete_payment(self, session, email, name, card_number, behaviour):
+        """Pay a `mode=payment` session: one PaymentIntent and its Charge, no subscription.
+        No customer is made unless the session named one (customer_creation if_required)."""
+        if behaviour in ("decline", "fail_on_charge") and session["amount_total"]:
+            raise StripeError(
+                "Your card was declined.",
+                status=402,
+                type="card_error",
+                code="card_declined",
+                decline_code="generic_decline",
+            )
+        cus_id = session["customer"]
+        intent, charge = self._record_payment(
+            customer=cus_id,
+            amount=session["amount_total"],
+            currency=session["currency"],
+            description=None,
+        )
+        intent["metadata"] = dict(
+            self.sub_state[session["id"]].get("payment_intent_metadata") or {}
+        )
+        charge["billing_details"]["email"] = email or None
+        charge["billing_details"]["name"] = name
+        charge["receipt_email"] = email or None
+        intent["receipt_email"] = email or None
+        session.update(
+            {
+                "status": "complete",
+                "payment_status": "paid",
+                "payment_intent": intent["id"],
+                "url": None,
+                "customer_details": {
+                    "address": None,
+                    "email": email or session.get("customer_email"),
+                    "name": name,
+                    "phone": None,
+                    "tax_exempt": "none",
+                    "tax_ids": [],
+                    "business_name": None,
+                    "individual_name": None,
+                },
+                "collected_information": {
+                    "business_name": None,
+                    "individual_name": None,
+                    "shipping_details": None,
+                },
+            }
+        )
+        self.emit("payment_intent.succeeded", intent)
+        self.emit("checkout.session.completed", session)
+        self.save()
+        return session
 
 
 # ---------------------------------------------------------------------- HTTP routes
