@@ -90,8 +90,9 @@ def thanks(request):
         return _unavailable(request, request.get_full_path())
     gift = services.record_paid_session(session) if session else None
     if gift is None:
-        pending = session is not None and session.get("mode") == "payment"
-        status = 202 if pending and session.get("status") == "open" else 404
+        # Not paid yet (the buyer came back early, or Stripe has not told us): 202, try later.
+        pending = bool(session and session.get("mode") == "payment")
+        status = 202 if pending and session and session.get("status") == "open" else 404
         return render(request, "giftsubs/thanks.html", {"gift": None}, status=status)
     return render(request, "giftsubs/thanks.html", {"gift": gift})
 
@@ -112,7 +113,7 @@ def redeem(request, token: str):
     if kind:
         return _problem(request, kind, gift)
     here = reverse("giftsubs:redeem", args=[token])
-    context = {
+    context: dict[str, object] = {
         "gift": gift,
         "giver": (gift.from_name or gift.buyer_email) if gift else "",
         "signup_url": reverse("account_signup") + "?" + urlencode({"next": here}),
