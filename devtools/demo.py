@@ -88,6 +88,9 @@ def start_standin(port: str) -> subprocess.Popen:
     secret = os.environ.setdefault("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
     webhook_url = f"http://127.0.0.1:{port}/stripe/webhook/"
     (ROOT / "var").mkdir(exist_ok=True)
+    # One clock for the demo: advancing the stand-in's (POST /_standin/clock/advance) moves
+    # what the site and its worker, started after this with the same environment, call "now".
+    clock_file = os.environ.setdefault("CLOCK_FILE", str(ROOT / "var" / "clock-offset"))
     process = subprocess.Popen(
         [
             sys.executable,
@@ -103,6 +106,8 @@ def start_standin(port: str) -> subprocess.Popen:
             secret,
             "--state-file",
             os.environ.get("STANDIN_STATE_FILE", str(ROOT / "var" / "stripe-standin.json")),
+            "--clock-file",
+            clock_file,
         ],
         cwd=ROOT,
     )

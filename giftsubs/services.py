@@ -334,6 +334,31 @@ def redeem(*, token: str, user) -> Gift:
 
 
 # ---------------------------------------------------------------- refunds
+def refunded_at_stripe(charge_id: str):
+    """A refund made at Stripe (its dashboard): re-fetch the charge and, when it is refunded in
+    full, revoke the unredeemed gift it paid for. Returns the database work as a callable (the
+    webhook runs it in the transaction that records the event), or None."""
+    charge = as_dict(get_client().v1.charges.retrieve(charge_id))
+    intent = charge.get("payment_intent")
+    if not (charge.get("refunded") and isinstance(intent, str) and intent):
+        return None
+
+    def commit():
+        gift = (
+            Gift.objects.select_for_update()
+            .filter(payment_intent_id=intent, state=Gift.State.PAID)
+            .first()
+        )
+        if gift is None:
+            return
+        gift.state = Gift.State.REFUNDED
+        gift.refunded_at = clock.now()
+        gift.save()
+        record(actor=None, action="gift.refunded", target=str(gift), gift=gift.pk, at="stripe")
+
+    return commit
+
+
 def refund(*, gift_id: int, actor) -> Gift:
     """Refund an unredeemed gift at Stripe and revoke it; audit-logged.
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import stripe
 from django.contrib.auth import get_user_model
 
-from giftsubs.services import record_paid_session
+from giftsubs.services import record_paid_session, refunded_at_stripe
 
 from . import services
 
@@ -152,6 +152,12 @@ def _is_a_full_invoice(invoice: dict) -> None:
     _subscription_of_invoice(invoice)
 
 
+def on_charge_refunded(charge: dict):
+    # Only gifts care: a subscription's refund also ends or changes the subscription, which
+    # its own events carry.
+    return refunded_at_stripe(_string(charge, "id"))
+
+
 class Handler(NamedTuple):
     check: Callable[[dict], None]  # raises Malformed; run by the endpoint, before storing
     run: Callable[[dict], Callable[[], object] | None]  # run by the task: fetch, then commit
@@ -170,6 +176,7 @@ HANDLERS: dict[str, Handler] = {
     "invoice.payment_action_required": Handler(
         _is_a_full_invoice, on_invoice_payment_action_required
     ),
+    "charge.refunded": Handler(_has_id, on_charge_refunded),
 }
 
 

@@ -7,6 +7,7 @@ from desk.models import AuditEntry
 from giftsubs.models import Gift
 from tests.gift_helpers import bought_gift, redeem_path
 from tests.stripe_helpers import make_plan
+from tests.task_helpers import run_queued_tasks  # noqa: E402
 from tests.users import staff_in_group, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,36 @@ def test_staff_without_the_change_permission_cannot_refund(client, plan, stripe_
     )
     assert response.status_code == 403
     assert Gift.objects.get().state == "paid"
+
+
+def test_a_refund_made_at_stripe_revokes_the_unredeemed_gift_through_the_webhook(
+    client, plan, stripe_standin
+):
+    from tests.stripe_helpers import event, post_event
+
+    gift = bought_gift(client)
+    stripe_standin.store.create_refund({"payment_intent": gift.payment_intent_id})
+    charge = stripe_standin.store.data["payment_intents"][gift.payment_intent_id]["latest_charge"]
+    refunded = stripe_standin.store.data["charges"][charge]
+    assert post_event(client, event("charge.refunded", refunded)).status_code == 200
+    run_queued_tasks()  # the stored event is processed by a task
+    gift.refresh_from_db()
+    assert gift.state == "refunded"
+    entry = AuditEntry.objects.get(action="gift.refunded")
+    assert entry.actor is None and entry.details["at"] == "stripe"
+    page = client.get(redeem_path(gift))
+    assert page.status_code == 410 and "This gift was refunded" in page.content.decode()
+
+
+def test_a_charge_event_whose_charge_stripe_has_not_refunded_changes_nothing(
+    client, plan, stripe_standin
+):
+    from tests.stripe_helpers import event, post_event
+
+    gift = bought_gift(client)
+    charge = stripe_standin.store.data["payment_intents"][gift.payment_intent_id]["latest_charge"]
+    claimed = dict(stripe_standin.store.data["charges"][charge], refunded=True)
+    assert post_event(client, event("charge.refunded", claimed)).status_code == 200
+    run_queued_tasks()  # the stored event is processed by a task
+    assert Gift.objects.get().state == "paid"
+    assert not AuditEntry.objects.exists()
