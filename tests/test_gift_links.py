@@ -378,7 +378,7 @@ def test_the_account_gift_list_costs_the_same_however_many_links(
 
 # session, user, billing state, email addresses, authenticators, sign-ins, the subscription
 # panel's queries, newsletters, then the gift links and the quota
-ACCOUNT_PAGE_FOR_A_SUBSCRIBER = 13  # test_accounts_account_page: 12 + the quota
+ACCOUNT_PAGE_FOR_A_SUBSCRIBER = 14  # test_accounts_account_page: 13 + the quota
 
 
 # ---------------------------------------------------------------- the leak matrix
