@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from newsroom import clock
+
 from ..attribution import stored_source
 from ..models import (
     ENDED,
@@ -127,10 +129,12 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
         "synced_at": now,
     }
     values.update(_offer_values(data))
-    # Grace counts from the first time we saw it past_due, kept while it stays so.
+    # Grace counts from the first time we saw it past_due, kept while it stays so; on the
+    # shared clock, which the grace rule (SubscriptionQuerySet.granting) reads.
+    seen_past_due = clock.now()
     still_past_due = Case(
         When(status=Status.PAST_DUE, past_due_since__isnull=False, then=F("past_due_since")),
-        default=Value(now),
+        default=Value(seen_past_due),
     )
     update = {**values, "past_due_since": still_past_due if status == Status.PAST_DUE else None}
     stored = Subscription.objects.filter(stripe_id=stripe_id)
@@ -148,7 +152,7 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
             return Subscription.objects.create(
                 stripe_id=stripe_id,
                 user=owner,
-                past_due_since=now if status == Status.PAST_DUE else None,
+                past_due_since=seen_past_due if status == Status.PAST_DUE else None,
                 **values,
             )
     except IntegrityError:
