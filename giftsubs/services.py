@@ -1,6 +1,8 @@
 """Gift subscription flows: buying (a one-time Checkout payment), recording the payment from
 what Stripe says, redeeming, and refunding. Keyword-only; our own exceptions.
 
+Longer than 400 lines on purpose: the four steps of one gift's life share its lock and rules.
+
 When the recipient already pays for a subscription they must never pay twice for the same
 months, and we change nothing at Stripe on their behalf. So:
 

@@ -1,4 +1,8 @@
-"""Checkout Sessions: created by the API, paid on the hosted page."""
+"""Checkout Sessions: created by the API, paid on the hosted page.
+
+Longer than 400 lines on purpose: one Stripe resource, both of its modes (subscription and
+one-time payment) and its routes, kept together as every other resource module is.
+"""
 
 from __future__ import annotations
 
