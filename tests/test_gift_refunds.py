@@ -7,7 +7,7 @@ from desk.models import AuditEntry
 from giftsubs.models import Gift
 from tests.gift_helpers import bought_gift, redeem_path
 from tests.stripe_helpers import make_plan
-from tests.task_helpers import run_queued_tasks  # noqa: E402
+from tests.task_helpers import run_queued_tasks
 from tests.users import staff_in_group, verified_user
 
 pytestmark = pytest.mark.django_db
