@@ -33,3 +33,38 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The audit log is append-only.")
+
+
+class DailyFigures(models.Model):
+    """One day's figures for the dashboard's trends, made by `desk.rollups` (a periodic task)
+    from the subscription history, and for days before that history from the records we had.
+
+    Counts are members at the end of the day (in TIME_ZONE); `new_paid`, `cancellations`,
+    `trials_started` and `trial_conversions` are what happened during it. Money is in the
+    currency's minor units (cents).
+    """
+
+    day = models.DateField(unique=True)
+    paying = models.PositiveIntegerField(default=0)
+    mrr = models.PositiveBigIntegerField("MRR", default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    new_paid = models.PositiveIntegerField(default=0)
+    cancellations = models.PositiveIntegerField(default=0)
+    trialing = models.PositiveIntegerField(default=0)
+    trials_started = models.PositiveIntegerField(default=0)
+    trial_conversions = models.PositiveIntegerField(default=0)
+    past_due = models.PositiveIntegerField(default=0)
+    complimentary = models.PositiveIntegerField(default=0)
+    gift = models.PositiveIntegerField(default=0)
+    free = models.PositiveIntegerField(default=0)
+    newsletter = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "daily figures"
+        verbose_name_plural = "daily figures"
+        permissions = [("view_dashboard", "Can see the publisher's dashboard")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.paying} paying"

@@ -140,3 +140,10 @@ def writer():
 def desk_editor():
     """Staff in the Editor group, with an author profile: edits and publishes everything."""
     return staff_in_group("desk@example.com", "Editor")
+
+
+@pytest.fixture
+def publisher():
+    """Staff in the Publisher group: the dashboard, plans, offers, subscriptions, comps and the
+    audit log; writes nothing."""
+    return staff_in_group("publisher@example.com", "Publisher", author=False)

@@ -6,6 +6,8 @@
   "staff read everything", the admin shows them nothing to edit.
 - ``writer``: staff in the Writer group, with an author profile.
 - ``desk_editor``: staff in the Editor group, with an author profile.
+- ``publisher``: staff in the Publisher group (the business side: dashboard, plans, members),
+  not an author.
 """
 
 import importlib
@@ -30,10 +32,9 @@ def role_group(name: str):
     flush emptied it (browser tests)."""
     from django.contrib.auth.models import Group, Permission
 
-    roles = importlib.import_module("articles.migrations.0003_editorial_groups")
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        for dotted in roles.GROUPS[name]:
+        for dotted in _ROLE_PERMISSIONS[name]():
             app_label, codename = dotted.split(".")
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -50,6 +51,17 @@ def role_group(name: str):
     return group
 
 
+_ROLE_PERMISSIONS = {
+    "Writer": lambda: _migration("articles.migrations.0003_editorial_groups").GROUPS["Writer"],
+    "Editor": lambda: _migration("articles.migrations.0003_editorial_groups").GROUPS["Editor"],
+    "Publisher": lambda: _migration("desk.migrations.0003_publisher_group").PUBLISHER,
+}
+
+
+def _migration(path: str):
+    return importlib.import_module(path)
+
+
 _LATER_EDITOR_GRANTS = [
     ("articles", "articles.migrations.0006_editors_make_gift_links", "EDITOR_GIFT_LINKS"),
     ("newsletters", "newsletters.migrations.0003_editors_send_newsletters", "EDITOR"),
@@ -57,7 +69,8 @@ _LATER_EDITOR_GRANTS = [
 
 
 def staff_in_group(email: str, group: str, *, author: bool = True):
-    """A verified member of staff in a role group ("Writer", "Editor"), usually an author."""
+    """A verified member of staff in a role group ("Writer", "Editor", "Publisher"), usually
+    an author."""
     from tests.factories import make_author
 
     user = verified_user(email, is_staff=True)

@@ -64,9 +64,9 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             users[key] = user
-        editors = Group.objects.filter(name="Editor").first()
-        if editors is not None:
-            users["editor"].groups.add(editors)
+        # The demo's editor also runs the business: the Publisher group (desk migration 0003)
+        # shows them the dashboard, plans, subscriptions and complimentary access.
+        users["editor"].groups.add(*Group.objects.filter(name__in=["Editor", "Publisher"]))
         return users
 
     def _content(self, content: DemoContent, count: int) -> int:
