@@ -1,7 +1,13 @@
+import functools
+
 from django.contrib import admin
 from django.http import HttpRequest
 
+from subscriptions.money import format_money
+
+from .charts import line_chart, sample
 from .models import AuditEntry
+from .numbers import dashboard
 
 
 @admin.register(AuditEntry)
@@ -24,3 +30,42 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+# ---------------------------------------------------------------- the dashboard
+def dashboard_context() -> dict:
+    """The figures and charts the admin's front page shows above the model list."""
+    figures = dashboard()
+    currency = figures["currency"]
+    rows = figures["trends"]["rows"]
+    figures["charts"] = [
+        line_chart(
+            slug="paying",
+            title="Paying members, the last year",
+            column="Paying members",
+            series=sample([(day, paying) for day, paying, _mrr in rows]),
+        ),
+        line_chart(
+            slug="mrr",
+            title="Monthly recurring revenue, the last year",
+            column="MRR",
+            series=sample([(day, mrr) for day, _paying, mrr in rows]),
+            shown=lambda amount: format_money(amount, currency),
+        ),
+    ]
+    return {"dashboard": figures}
+
+
+def with_dashboard(index):
+    """The admin's front page, with the dashboard above the model list for those allowed it."""
+
+    @functools.wraps(index)
+    def front_page(request: HttpRequest, extra_context=None):
+        if request.user.has_perm("desk.view_dashboard"):
+            extra_context = {**(extra_context or {}), **dashboard_context()}
+        return index(request, extra_context)
+
+    return front_page
+
+
+admin.site.index = with_dashboard(admin.site.index)  # type: ignore[method-assign]

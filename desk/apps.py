@@ -6,3 +6,10 @@ class DeskConfig(AppConfig):
 
     name = "desk"
     verbose_name = "Publisher's desk"
+
+    def ready(self):
+        from allauth.account.signals import user_signed_up
+
+        from .signups import signed_up
+
+        user_signed_up.connect(signed_up, weak=False, dispatch_uid="desk-sign-up-source")

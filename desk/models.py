@@ -68,3 +68,33 @@ class DailyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}: {self.paying} paying"
+
+
+class SignUp(models.Model):
+    """Where a reader signed up from (free sign-ups in "what converts"): the article whose
+    paywall or gift link sent them, or elsewhere. Kept, without the link to the reader, when
+    their account is deleted."""
+
+    class Source(models.TextChoices):
+        ARTICLE = "article", "An article's paywall"
+        GIFT_LINK = "gift_link", "A gift link"
+        ELSEWHERE = "elsewhere", "Elsewhere"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sign_up",
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ELSEWHERE)
+    source_article = models.ForeignKey(
+        "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.get_source_display()}"

@@ -220,6 +220,8 @@ PERIODIC_TASKS = [
     ("subscriptions.tasks.reconcile_with_stripe", 10 * 60),
     ("jobs.pruning.prune_finished_tasks", 60 * 60),
     ("subscriptions.tasks.sweep_stripe_events", 60),
+    # The dashboard's daily figures: hourly; the first run rebuilds the days before it.
+    ("desk.rollups.roll_up_figures", 5 * 60),
     # Last: a worker has started its chains once this one is waiting.
     ("jobs.tasks.recover_stale_tasks", 0),
 ]

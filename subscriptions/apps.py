@@ -10,7 +10,10 @@ class SubscriptionsConfig(AppConfig):
 
         from newsroom.pagecache import content_changed
 
+        from .history import connect_signals
         from .models import Plan
+
+        connect_signals()
 
         def changed(**kwargs):
             content_changed()

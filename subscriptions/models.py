@@ -266,6 +266,8 @@ class Subscription(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The dashboard counts the last 30 days' sign-ups by where they came from.
+        indexes = [models.Index(fields=["created_at"], name="subscription_created_at")]
 
     def __str__(self):
         return f"{self.stripe_id} ({self.status})"
@@ -480,3 +482,55 @@ class MeteredRead(models.Model):
 
     def __str__(self):
         return f"{self.user} read {self.article_id} in {self.month:%B %Y}"
+
+
+class SubscriptionChange(models.Model):
+    """One change of a member's paid state: the history the dashboard's figures come from.
+
+    Appended by `subscriptions.history` wherever a subscription is stored (webhooks, the return
+    from checkout, reconciliation: all go through `services.apply_subscription` and
+    `mark_canceled`), and when complimentary access is granted, changed or taken away. Never
+    changed or deleted: a deleted account leaves its rows, without the link to the reader, so
+    past members and churn stay counted.
+    """
+
+    class Kind(models.TextChoices):
+        SUBSCRIPTION = "subscription", "Subscription"
+        COMP = "comp", "Complimentary access"
+        GIFT = "gift", "Gift subscription"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SUBSCRIPTION)
+    # The Stripe subscription id, or "comp:<id>" / "gift:<id>": the thing whose state changed.
+    reference = models.CharField(max_length=255)
+    status_before = models.CharField(max_length=20, blank=True)
+    status_after = models.CharField(max_length=20, blank=True)
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    interval = models.CharField(max_length=10, blank=True)
+    # What each interval costs the member, discounts applied, in the currency's minor unit.
+    amount = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    # When complimentary or gift access runs out on its own (no change is recorded then).
+    ends_at = models.DateTimeField(null=True, blank=True)
+    # Made from older records when the history began (migration 0009), not seen happening.
+    backfilled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["reference", "at"], name="subscription_change_ref_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.reference} {self.status_before}→{self.status_after}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The subscription history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The subscription history is append-only.")

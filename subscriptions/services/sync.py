@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from newsroom import clock
 
+from .. import history
 from ..attribution import stored_source
 from ..models import (
     ENDED,
@@ -62,10 +63,23 @@ def mark_canceled(*, stripe_subscription_id: str) -> bool:
 
     An already canceled row keeps when it ended. True when a row changed.
     """
-    return bool(
+    changed = bool(
         Subscription.objects.filter(stripe_id=stripe_subscription_id)
         .exclude(status=Status.CANCELED)
         .update(status=Status.CANCELED, ended_at=timezone.now(), past_due_since=None)
+    )
+    if changed:
+        stored = _stored(stripe_subscription_id)
+        if stored is not None:
+            history.record_subscription(stored)
+    return changed
+
+
+def _stored(stripe_id: str) -> Subscription | None:
+    return (
+        Subscription.objects.select_related("user", "plan", "offer")
+        .filter(stripe_id=stripe_id)
+        .first()
     )
 
 
@@ -93,7 +107,16 @@ def _owner(data: dict, user):
 
 
 def apply_subscription(*, data: dict, user=None) -> Subscription | None:
-    """Store a Stripe subscription object as it is. Idempotent.
+    """Store a Stripe subscription object as it is, and append to the subscription history
+    when its state changed (`subscriptions.history`). Idempotent."""
+    stored = _apply(data=data, user=user)
+    if stored is not None:
+        history.record_subscription(stored)
+    return stored
+
+
+def _apply(*, data: dict, user=None) -> Subscription | None:
+    """Store a Stripe subscription object as it is.
 
     Writes are single statements (an UPDATE, else an INSERT), never a read upgraded to a write
     inside a transaction: concurrent webhooks and the success page then simply queue, on
@@ -141,7 +164,7 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
     # An ended subscription never comes back at Stripe: an answer saying otherwise is older.
     writable = stored if status in ENDED else stored.exclude(status__in=ENDED)
     if writable.update(**update) or stored.exists():
-        return Subscription.objects.select_related("user").get(stripe_id=stripe_id)
+        return Subscription.objects.select_related("user", "plan", "offer").get(stripe_id=stripe_id)
 
     owner = _owner(data, user)
     if owner is None:
@@ -158,7 +181,7 @@ def apply_subscription(*, data: dict, user=None) -> Subscription | None:
     except IntegrityError:
         # Stored by a concurrent request a moment ago; write our (as fresh) state over it.
         writable.update(**update)
-        return Subscription.objects.select_related("user").get(stripe_id=stripe_id)
+        return Subscription.objects.select_related("user", "plan", "offer").get(stripe_id=stripe_id)
 
 
 def _offer_values(data: dict) -> dict:
