@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 64, 28, 12, 28
 GRIDLINES = 4
 
 
@@ -20,6 +20,9 @@ class Point:
     shown: str
     x: float
     y: float
+    # Formatted once here: the template's date filter is the slowest part of the page.
+    iso: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -76,7 +79,17 @@ def line_chart(
     for i, (day, value) in enumerate(series):
         x = LEFT + (plot_w * i / (count - 1) if count > 1 else plot_w)
         y = TOP + plot_h * (1 - value / top)
-        points.append(Point(day, value, shown(value), round(x, 1), round(y, 1)))
+        points.append(
+            Point(
+                day,
+                value,
+                shown(value),
+                round(x, 1),
+                round(y, 1),
+                iso=day.isoformat(),
+                label=f"{day.day} {day:%b %Y}",
+            )
+        )
     if points:
         first, last = points[0], points[-1]
         description = (

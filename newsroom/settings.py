@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: staff who run the publication use the admin with a second factor.
+    "desk.staff_mfa.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -270,7 +272,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Passkeys: sign in without a password; recovery codes keep a reader who loses the
 # device from being locked out once the passkey also guards password sign-ins.
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["webauthn", "recovery_codes"]
+# Staff may use an authenticator app (TOTP) as their second factor, too.
+MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# Staff in the Publisher and Editor groups use the admin only after a second factor (a passkey
+# or an authenticator app): on in production, off in the demo (desk/staff_mfa.py).
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", not DEBUG)
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
 MFA_FORMS = {

@@ -20,6 +20,8 @@ def pytest_configure(config):
     # Likewise sessions: from the database, so pinned query counts are the same with or without
     # Redis; tests/test_sessions_cache.py checks the cached sessions production uses.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Staff second factor (desk/staff_mfa.py): tests that test it turn it on.
+    settings.STAFF_REQUIRE_MFA = False
 
 
 @pytest.fixture(scope="session", autouse=True)
