@@ -517,7 +517,7 @@ class SubscriptionChange(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     # When complimentary or gift access runs out on its own (no change is recorded then).
     ends_at = models.DateTimeField(null=True, blank=True)
-    # Made from older records when the history began (migration 0009), not seen happening.
+    # Made from older records when the history began (migration 0011), not seen happening.
     backfilled = models.BooleanField(default=False)
 
     class Meta:

@@ -152,7 +152,7 @@ def test_the_migration_backfills_subscriptions_and_comps_that_were_stored_before
     Subscription.objects.filter(pk__in=[live.pk, gone.pk]).update(created_at=created)
     ComplimentaryAccess.objects.create(user=reader, reason="Press")
     SubscriptionChange.objects.all().delete()  # the comp's own row: as if made before
-    migration = importlib.import_module("subscriptions.migrations.0010_backfill_history")
+    migration = importlib.import_module("subscriptions.migrations.0011_backfill_history")
     migration.backfill(apps, None)
     migration.backfill(apps, None)  # again: nothing doubled
     assert history(live.stripe_id) == [("", "active")]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0007_speed_and_search'),
-        ('subscriptions', '0008_payment_action_notices'),
+        ('subscriptions', '0009_stripe_events_stored'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -67,6 +67,6 @@ def forget(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("subscriptions", "0009_subscription_history")]
+    dependencies = [("subscriptions", "0010_subscription_history")]
 
     operations = [migrations.RunPython(backfill, forget)]
