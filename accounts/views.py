@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from newsletters.models import Newsletter
+from readers.models import PrivateFeed
 from subscriptions.entitlements import billing_summary
 
 from .services import CancellationFailed
@@ -54,6 +55,7 @@ def account(request):
         # Where the Stripe portal sends the reader back: a plain flag, not a stored message.
         "billing_updated": request.GET.get("billing") == BILLING_UPDATED,
         "billing_summary": billing_summary(user),
+        "private_feed": PrivateFeed.objects.filter(user=user).first(),
     }
     return render(request, "accounts/account.html", context)
 

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "giftsubs",
     "newsletters",
     "desk",
+    "readers",
     "django_prose_editor",
     "reversion",
     # Before django_tasks_db, so its `db_worker` (which recovers dead workers' tasks) wins.

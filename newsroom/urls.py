@@ -42,6 +42,7 @@ urlpatterns = [
     path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("", include("readers.urls")),
     path("", include("subscriptions.urls")),
     path("", include("giftsubs.urls")),
     path("newsletters/", include("newsletters.urls")),

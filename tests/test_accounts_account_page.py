@@ -119,8 +119,8 @@ def test_another_readers_passkeys_and_sign_ins_never_show(signed_in, staff_witho
 
 # Session, user, section navigation; authenticators, email addresses, sign-ins, newsletters
 # (this page); the header's billing state and the billing panel's subscription, comp and
-# customer and gift subscription; the reader's gift links.
-ACCOUNT_PAGE_QUERIES = 13
+# customer and gift subscription; the reader's gift links; their private feed.
+ACCOUNT_PAGE_QUERIES = 14
 
 
 def test_the_account_page_query_count_does_not_grow_with_the_data(
@@ -374,16 +374,19 @@ def test_the_account_page_has_named_buttons_and_ordered_headings(signed_in, read
     add_past_sign_ins(reader, 2)
     html = signed_in.get("/account/?billing=updated").content.decode()
     assert_accessible_basics(html)
-    gifts = [(2, "Gift links")] if state in ("subscriber", "comp") else []
-    assert heading_outline(html)[: 9 + len(gifts)] == [
+    paying = (
+        [(2, "Gift links"), (2, "Your private feed")] if state in ("subscriber", "comp") else []
+    )
+    assert heading_outline(html)[: 10 + len(paying)] == [
         (1, "Your account"),
         (2, "Email"),
         (2, "Subscription"),
-        *gifts,
+        *paying,
         (2, "Newsletters"),
         (2, "Signing in"),
         (3, "Passkeys"),
         (3, "Password"),
         (2, "Where you are signed in"),
+        (2, "Your data"),
         (2, "Delete your account"),
     ]

@@ -799,3 +799,59 @@ def test_a_newsletter_carries_text_past_the_preview_only_to_members_who_may_read
             assert PREVIEW_SENTENCE in part
             for passage in passages(secret):
                 assert (passage in part) is may_read(kind, access), (kind, passage)
+
+
+# ---------------------------------------------------------------- the private RSS feed
+
+# A feed belongs to an account: every kind of reader who has one (inactive accounts' feeds are
+# not found at all).
+FEED_OWNERS = sorted(SIGNED_IN | {"inactive subscriber", "inactive staff"})
+
+
+@pytest.mark.parametrize("kind", FEED_OWNERS)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("access", ACCESS_LEVELS)
+def test_a_private_feed_carries_text_past_the_preview_only_while_its_owner_may_read_it(
+    django_user_model, settings, access, shape, kind
+):
+    from readers.models import PrivateFeed
+
+    settings.SUBSCRIPTION_GRACE_DAYS = 3
+    article, secret = story(access=access, shape=shape)
+    fields, holds, _ = READERS[kind]
+    user = _account(django_user_model, f"{kind.replace(' ', '-')}@example.com", **fields)
+    if holds:
+        holds(user)
+    response = Client().get(PrivateFeed.objects.create(user=user).get_absolute_url())
+    if not user.is_active:
+        assert response.status_code == 404
+        assert secret not in response.content.decode()
+        return
+    assert response.status_code == 200
+    xml = response.content.decode()
+    assert article.headline in xml
+    assert PREVIEW_SENTENCE in xml
+    for passage in passages(secret):
+        assert (passage in xml) is may_read(kind, access)
+    assert_not_shared(response)
+    assert "no-store" in cache_control(response)
+
+
+@pytest.mark.parametrize("token", ["", "x", "not-the-token", "%00", "a" * 300])
+def test_a_bad_or_old_private_feed_token_shows_no_text(client, subscriber, token):
+    from readers.models import PrivateFeed
+
+    article, secret = story()
+    feed = PrivateFeed.objects.create(user=subscriber)
+    good = client.get(feed.get_absolute_url())
+    assert good.status_code == 200
+    assert secret in good.content.decode()
+    old_url = feed.get_absolute_url()
+    client.force_login(subscriber)
+    client.post("/account/feed/rotate/")
+    client.logout()
+    for url in [old_url, f"/feed/private/{token}/"]:
+        response = client.get(url)
+        assert response.status_code in {400, 404}
+        assert secret not in response.content.decode()
+        assert article.headline not in response.content.decode()
