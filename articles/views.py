@@ -73,8 +73,23 @@ def _listing(request, template, name, obj, **article_filter):
 
 @require_safe
 def section_detail(request, section_slug):
-    section = get_object_or_404(Section, slug=section_slug)
+    section = Section.objects.filter(slug=section_slug).first()
+    if section is None:
+        # A story's address on a site we imported from (Ghost's /<slug>/), kept as a redirect
+        # with no section (content_import).
+        return _old_top_level_address(section_slug)
     return _listing(request, "articles/section.html", "section", section, section=section)
+
+
+def _old_top_level_address(slug):
+    old = (
+        ArticleRedirect.objects.filter(section_slug="", slug=slug)
+        .select_related("article__section")
+        .first()
+    )
+    if old is None or not old.article.is_published():
+        raise Http404("No such section.")
+    return redirect(old.article, permanent=True)
 
 
 @require_safe

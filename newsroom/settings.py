@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "newsletters",
     "desk",
     "readers",
+    "content_import",
     "django_prose_editor",
     "reversion",
     # Before django_tasks_db, so its `db_worker` (which recovers dead workers' tasks) wins.
@@ -506,6 +507,10 @@ GIFT_REMINDER_DAYS = env_int("GIFT_REMINDER_DAYS", 7)
 # demo name a file the Stripe stand-in writes its clock offset to, so that moving the stand-in's
 # clock also moves what the site and its task workers take for "now".
 CLOCK_FILE = env_str("CLOCK_FILE", "")
+
+# The largest Ghost or Substack export the content import takes (bytes; a zip may unpack to
+# four times this). Uploads are held in memory and in the database until applied.
+CONTENT_IMPORT_MAX_BYTES = env_int("CONTENT_IMPORT_MAX_BYTES", 100_000_000)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 # Sessions in the database, not the cache: readers stay signed in while Redis is down, and on

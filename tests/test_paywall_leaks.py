@@ -855,3 +855,40 @@ def test_a_bad_or_old_private_feed_token_shows_no_text(client, subscriber, token
         assert response.status_code in {400, 404}
         assert secret not in response.content.decode()
         assert article.headline not in response.content.decode()
+
+
+# ---------------------------------------------------------------- imported stories' old addresses
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "free reader", "subscriber", "canceled subscriber"])
+@pytest.mark.parametrize(
+    ("source", "old_url", "secret"),
+    [
+        (
+            "ghost",
+            "/council-vote/",
+            "Harbour minutes show the vote was decided before the meeting.",
+        ),
+        ("substack", "/p/the-budget-gap", "Ledger pages show the shortfall was known in October."),
+    ],
+)
+def test_an_imported_storys_old_address_redirects_without_text(
+    arrive, kind, source, old_url, secret
+):
+    from content_import.bundle import Bundle
+    from tests.content_import_helpers import GHOST_SAMPLE, SUBSTACK_ZIP, import_now
+
+    sample = GHOST_SAMPLE if source == "ghost" else SUBSTACK_ZIP
+    import_now(Bundle.from_path(sample), section=make_section(slug="harbour"), source=source)
+    client = arrive(kind)
+    first = client.get(old_url)
+    assert first.status_code == 301
+    assert secret not in first.content.decode()
+    followed = client.get(old_url, follow=True)
+    assert followed.status_code == 200
+    assert all(code == 301 for _, code in followed.redirect_chain)
+    article = Article.objects.get(slug=old_url.rstrip("/").rsplit("/", 1)[-1])
+    assert followed.redirect_chain[-1][0] == article.get_absolute_url()
+    html = followed.content.decode()
+    assert article.headline in html
+    assert (secret in html) is may_read(kind, Article.Access.PAID)

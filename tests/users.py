@@ -65,6 +65,7 @@ def _migration(path: str):
 _LATER_EDITOR_GRANTS = [
     ("articles", "articles.migrations.0006_editors_make_gift_links", "EDITOR_GIFT_LINKS"),
     ("newsletters", "newsletters.migrations.0003_editors_send_newsletters", "EDITOR"),
+    ("content_import", "content_import.migrations.0002_editors_import_content", "EDITOR"),
 ]
 
 
