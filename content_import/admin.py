@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +21,7 @@ VERB_ORDER = ["create", "update", "unchanged", "skip"]
 class ContentImportAdmin(admin.ModelAdmin):
     list_display = ["__str__", "section", "state", "progress", "created_by", "created_at"]
     list_filter = ["source", "state"]
-    list_select_related = ["section", "created_by"]
+    list_select_related = ["section", "author", "created_by"]
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.has_perm(PERMISSION)
@@ -89,9 +89,10 @@ class ContentImportAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        content_import = get_object_or_404(
-            ContentImport.objects.select_related("section", "author", "created_by"), pk=object_id
-        )
+        # get_object() answers None for an id that is not one (say, 5,000 digits long).
+        content_import = self.get_object(request, object_id)
+        if content_import is None:
+            raise Http404("No such import.")
         groups = {verb: [] for verb in VERB_ORDER}
         for action in content_import.plan:
             groups.setdefault(action["verb"], []).append(action)
