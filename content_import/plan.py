@@ -56,21 +56,34 @@ class Importer:
             return CREATE
         return UNCHANGED if item.fingerprint == fingerprint else UPDATE
 
-    def _slug_for(self, record: PostRecord, taken_here: set[str]) -> str:
-        """The post's own slug, unless another story (not this post's) already has it."""
-        item = self.items.get(("post", record.source_id))
-        mine = item.article_id if item else None
-        slug, n = record.slug, 1
+    def _numbered_slug(self, base: str, mine: int | None, taken_here: set[str]) -> str:
+        n, slug = 1, base
         while slug in taken_here or Article.objects.filter(slug=slug).exclude(pk=mine).exists():
             n += 1
-            slug = f"{record.slug[: 200 - len(str(n)) - 1]}-{n}"
-        taken_here.add(slug)
+            slug = f"{base[: 200 - len(str(n)) - 1]}-{n}"
         return slug
 
     def _assign_slugs(self) -> None:
+        """Each post keeps its own slug unless another story (not the one it became) has it.
+
+        The posts' own slugs are looked up in one query, so an export of thousands of posts
+        costs one query here however many batches it is imported in; only a post whose slug is
+        taken asks again, for a numbered one.
+        """
+        owners = dict(
+            Article.objects.filter(slug__in={r.slug for r in self.export.posts}).values_list(
+                "slug", "pk"
+            )
+        )
         taken: set[str] = set()
         for record in self.export.posts:
-            self.slugs[record.source_id] = self._slug_for(record, taken)
+            item = self.items.get(("post", record.source_id))
+            mine = item.article_id if item else None
+            slug = record.slug
+            if slug in taken or owners.get(slug, mine) != mine:
+                slug = self._numbered_slug(record.slug, mine, taken)
+            taken.add(slug)
+            self.slugs[record.source_id] = slug
 
     def dry_run(self) -> list[Action]:
         self._assign_slugs()

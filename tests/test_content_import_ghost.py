@@ -250,3 +250,36 @@ def test_ghosts_old_addresses_redirect_permanently_to_the_new_ones(client, secti
     assert client.get("/lighthouse-notes/").status_code == 404
     assert client.get("/harbour/").status_code == 200
     assert client.get("/no-such-thing/").status_code == 404
+
+
+def _with_posts(count: int) -> dict:
+    document = ghost_document()
+    data = document["db"][0]["data"]
+    template = data["posts"][3]  # the paid ferry story, with no picture
+    data["posts"] = [
+        {**template, "id": f"post{n}", "slug": f"story-{n}", "title": f"Story {n}"}
+        for n in range(count)
+    ]
+    data["posts_authors"] = [
+        {"id": f"a{n}", "post_id": f"post{n}", "author_id": "1", "sort_order": 0}
+        for n in range(count)
+    ]
+    return document
+
+
+def test_the_dry_run_costs_the_same_queries_for_few_and_many_posts(section):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from content_import import ghost
+    from content_import.plan import Importer
+
+    make_article(slug="story-1", headline="Ours already")  # one taken slug, in both
+    counts = []
+    for posts in (3, 40):
+        export = ghost.read(bundle_of(_with_posts(posts)))
+        with CaptureQueriesContext(connection) as queries:
+            actions = Importer(export, section=section).dry_run()
+        counts.append(len(queries))
+        assert sum(a.verb == "create" for a in actions if a.kind == "post") == posts
+    assert counts[0] == counts[1]
