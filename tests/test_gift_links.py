@@ -377,8 +377,8 @@ def test_the_account_gift_list_costs_the_same_however_many_links(
 
 
 # session, user, billing state, email addresses, authenticators, sign-ins, the subscription
-# panel's queries, newsletters, then the gift links and the quota
-ACCOUNT_PAGE_FOR_A_SUBSCRIBER = 14  # test_accounts_account_page: 13 + the quota
+# panel's queries, newsletters, then the gift links and the quota, the private feed
+ACCOUNT_PAGE_FOR_A_SUBSCRIBER = 15  # test_accounts_account_page: 14 + the quota
 
 
 # ---------------------------------------------------------------- the leak matrix
