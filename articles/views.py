@@ -189,7 +189,9 @@ def _json_ld(request, article, access):
         "headline": article.headline,
         "description": article.meta_description,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": (
+            article.revised_at or article.published_at or article.updated_at
+        ).isoformat(),
         "author": [
             {
                 "@type": "Person",

@@ -282,7 +282,10 @@ MFA_FORMS = {
 USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+# The newsroom's time zone: every date and time a reader or editor sees is in it.
+TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+# The one date style (newsroom/formats/en/formats.py), for templates and the admin alike.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -504,6 +507,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else 
 # every node behind a load balancer.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_SECURE = not DEBUG
+# Readers stay signed in for 30 days ("Keep me signed in" is ticked at sign-in; allauth's
+# ACCOUNT_SESSION_REMEMBER stays None so the reader can untick it on a shared computer).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 24 * 60 * 60)
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
