@@ -45,6 +45,12 @@ RESERVED_SECTION_SLUGS = {
     "offer",
     "sitemap.xml",
     "robots.txt",
+    # The site's standing pages (pages app).
+    "about",
+    "contact",
+    "privacy",
+    "terms",
+    "refunds",
 }
 
 

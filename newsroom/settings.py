@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "giftsubs",
     "newsletters",
     "desk",
+    "pages",
     "django_prose_editor",
     "reversion",
     # Before django_tasks_db, so its `db_worker` (which recovers dead workers' tasks) wins.
@@ -432,6 +433,9 @@ STRIPE_API_BASE = env_str(
 # Seconds one attempt may wait for Stripe's answer, and one call (retries included) in all; after
 # two calls in a row that cannot reach Stripe, calls fail at once for STRIPE_BREAKER_SECONDS.
 # See subscriptions/stripe_guard.py.
+# The one currency the publication sells in (Stripe's code). Plans in another are refused when
+# created in the admin or imported from Stripe; the demo's stories are British, so pounds.
+CURRENCY = env_str("CURRENCY", "gbp").lower()
 STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 5)
 STRIPE_DEADLINE = env_int("STRIPE_DEADLINE", 8)
 STRIPE_BREAKER_SECONDS = env_int("STRIPE_BREAKER_SECONDS", 30)

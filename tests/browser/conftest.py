@@ -340,6 +340,7 @@ def pay_at_checkout(page, *, card):
     page.get_by_label("Expiry (MM / YY)").fill("12 / 34")
     page.get_by_label("CVC").fill("123")
     page.get_by_label("Name on card").fill("Test Reader")
+    page.get_by_role("checkbox", name="I agree to the Terms of sale").check()
     page.get_by_role("button", name="Subscribe").click()
 
 
