@@ -91,7 +91,7 @@ def test_a_subscriber_finds_gift_this_article_at_the_end(client, subscriber):
     article = make_article()
     client.force_login(subscriber)
     html = page(client, article)
-    end = re.search(r'<aside class="article-end".*?</aside>', html, re.S).group(0)
+    end = re.search(r'<div class="article-end">.*?</form>', html, re.S).group(0)
     assert '<h2 class="gift-heading">Gift this article</h2>' in end
     assert f'action="/gifts/new/{article.pk}/"' in end
 
