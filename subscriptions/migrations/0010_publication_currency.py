@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscriptions', '0008_payment_action_notices'),
+        ('subscriptions', '0009_stripe_events_stored'),
     ]
 
     operations = [
