@@ -58,7 +58,10 @@ class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "remember" in self.fields:
+            # Ticked unless the reader unticks it: news readers expect to stay signed in
+            # (SESSION_COOKIE_AGE); unticked, the session ends when the browser closes.
             self.fields["remember"].label = "Keep me signed in on this device"
+            self.fields["remember"].initial = True
 
 
 class SignupForm(AllauthSignupForm):

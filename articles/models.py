@@ -45,6 +45,12 @@ RESERVED_SECTION_SLUGS = {
     "offer",
     "sitemap.xml",
     "robots.txt",
+    # The site's standing pages (pages app).
+    "about",
+    "contact",
+    "privacy",
+    "terms",
+    "refunds",
 }
 
 
@@ -146,6 +152,10 @@ class Tag(models.Model):
         return reverse("articles:tag", args=[self.slug])
 
 
+# What readers read: a change to one of these after publication is a revision they are told of.
+REVISED_FIELDS = ("headline", "standfirst", "body")
+
+
 @lru_cache(maxsize=512)
 def _cut_once(body: str, preview_blocks: int):
     # Keyed by the body itself, so an edit (by save() or update()) is a new entry and a stale
@@ -238,7 +248,15 @@ class Article(models.Model):
         help_text="A time in the future schedules the article; it appears then.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Any save (a new hero rendition, a tag, a changed access level) moves updated_at; readers
+    # are told "Updated …" only when what they read changed after publication: revised_at.
     updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the headline, standfirst or text last changed after publication.",
+    )
     seo_title = models.CharField("SEO title", max_length=70, blank=True)
     seo_description = models.CharField("SEO description", max_length=160, blank=True)
     # Widths → storage names of the hero's resized copies, made when the image is saved
@@ -284,6 +302,8 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self._remember_old_url()
+        if self._note_a_revision() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revised_at"}
         super().save(*args, **kwargs)
         if self._old_path and self._old_path != (self.section.slug, self.slug):
             section_slug, slug = self._old_path
@@ -335,9 +355,29 @@ class Article(models.Model):
 
     def _remember_old_url(self):
         self._old_path = None
+        self._old_text = None
         if self.pk:
-            old = Article.objects.filter(pk=self.pk).values_list("section__slug", "slug").first()
-            self._old_path = tuple(old) if old else None
+            old = (
+                Article.objects.filter(pk=self.pk)
+                .values_list("section__slug", "slug", *REVISED_FIELDS)
+                .first()
+            )
+            self._old_path = tuple(old[:2]) if old else None
+            self._old_text = tuple(old[2:]) if old else None
+
+    def _note_a_revision(self) -> bool:
+        """A published story whose words changed is revised now; other saves change nothing."""
+        if self._old_text is None or not self.is_published():
+            return False
+        if self._old_text == tuple(getattr(self, name) for name in REVISED_FIELDS):
+            return False
+        self.revised_at = timezone.now()
+        return True
+
+    @property
+    def was_revised(self) -> bool:
+        """Readers see "Updated …" for a change made after the story went out."""
+        return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)
 
     def is_published(self) -> bool:
         return (

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from newsroom.site import absolute
 from subscriptions.entitlements import trial_offer_days
 
+from . import reading
 from . import search as search_rules
 from .access import Reason, access_for
 from .models import Article, ArticleAuthor, ArticleRedirect, Author, Section, Tag
@@ -176,6 +177,8 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
         # Asked only under a paywall that sells a subscription: "Start your 7-day free trial".
         "trial_days": trial_offer_days(request.user) if paying_cta else 0,
         "json_ld": _json_ld(request, article, access),
+        "reading_minutes": reading.reading_minutes(article.body),
+        "more_from_section": reading.more_from_section(article),
         "banner": banner,
         "noindex": noindex,
         # Opened through a gift link: who gave it, or why it no longer opens.
@@ -204,7 +207,9 @@ def _json_ld(request, article, access):
         "headline": article.headline,
         "description": article.meta_description,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": (
+            article.revised_at or article.published_at or article.updated_at
+        ).isoformat(),
         "author": [
             {
                 "@type": "Person",

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "desk",
     "readers",
     "content_import",
+    "pages",
     "django_prose_editor",
     "reversion",
     # Before django_tasks_db, so its `db_worker` (which recovers dead workers' tasks) wins.
@@ -291,7 +292,10 @@ MFA_FORMS = {
 USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+# The newsroom's time zone: every date and time a reader or editor sees is in it.
+TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+# The one date style (newsroom/formats/en/formats.py), for templates and the admin alike.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -438,6 +442,9 @@ STRIPE_API_BASE = env_str(
 # Seconds one attempt may wait for Stripe's answer, and one call (retries included) in all; after
 # two calls in a row that cannot reach Stripe, calls fail at once for STRIPE_BREAKER_SECONDS.
 # See subscriptions/stripe_guard.py.
+# The one currency the publication sells in (Stripe's code). Plans in another are refused when
+# created in the admin or imported from Stripe; the demo's stories are British, so pounds.
+CURRENCY = env_str("CURRENCY", "gbp").lower()
 STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 5)
 STRIPE_DEADLINE = env_int("STRIPE_DEADLINE", 8)
 STRIPE_BREAKER_SECONDS = env_int("STRIPE_BREAKER_SECONDS", 30)
@@ -517,6 +524,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else 
 # every node behind a load balancer.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_SECURE = not DEBUG
+# Readers stay signed in for 30 days ("Keep me signed in" is ticked at sign-in; allauth's
+# ACCOUNT_SESSION_REMEMBER stays None so the reader can untick it on a shared computer).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 24 * 60 * 60)
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -72,6 +72,7 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media))
 
 # Last: section and article paths catch any other top-level slug.
+urlpatterns.append(path("", include("pages.urls")))
 urlpatterns.append(path("", include("articles.urls")))
 
 # A database outage is a 503 with Retry-After, anything else the 500 page (newsroom/errors.py).

@@ -9,6 +9,7 @@ Longer than 400 lines on purpose: Django finds an app's models in one module; ea
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
@@ -16,6 +17,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom import clock
+
+
+def publication_currency() -> str:
+    """The one currency the publication sells in (settings.CURRENCY, lower case as Stripe's)."""
+    return settings.CURRENCY
+
+
+def refuse_another_currency(currency: str) -> None:
+    """Plans and offers are sold in the publication's currency only: a reader never meets a
+    price in dollars on a site that charges pounds."""
+    if (currency or "").lower() != settings.CURRENCY:
+        raise ValidationError(
+            f"This publication sells in {settings.CURRENCY.upper()}; "
+            f"a price in {(currency or 'no currency').upper()} cannot be sold here.",
+            code="currency",
+        )
 
 
 class PlanQuerySet(models.QuerySet):
@@ -40,7 +57,11 @@ class Plan(models.Model):
     # Amounts in the currency's minor unit (cents), shown on the site; Stripe charges its price.
     monthly_amount = models.PositiveIntegerField(null=True, blank=True)
     yearly_amount = models.PositiveIntegerField(null=True, blank=True)
-    currency = models.CharField(max_length=3, default="usd")
+    currency = models.CharField(
+        max_length=3,
+        default=publication_currency,
+        help_text="Stripe's currency code of the prices; must be the publication's (CURRENCY).",
+    )
     active = models.BooleanField(default=True, help_text="Only active plans are on sale.")
     order = models.PositiveIntegerField(default=0)
     trial_days = models.PositiveSmallIntegerField(
@@ -67,10 +88,32 @@ class Plan(models.Model):
     def benefit_list(self) -> list[str]:
         return [line.strip() for line in self.benefits.splitlines() if line.strip()]
 
+    def clean(self):
+        super().clean()
+        try:
+            refuse_another_currency(self.currency)
+        except ValidationError as error:
+            raise ValidationError({"currency": error}) from None
+
+    def yearly_saving(self) -> int | None:
+        """What the yearly price saves against twelve monthly payments (None: nothing)."""
+        if not (self.monthly_price_id and self.yearly_price_id):
+            return None
+        if self.monthly_amount is None or self.yearly_amount is None:
+            return None
+        saving = 12 * self.monthly_amount - self.yearly_amount
+        return saving if saving > 0 else None
+
     def offers(self) -> list[dict]:
         """The intervals this plan can be bought for, with their shown prices."""
+        saving = self.yearly_saving()
         return [
-            {"interval": value, "label": label, "amount": self.amount(value)}
+            {
+                "interval": value,
+                "label": label,
+                "amount": self.amount(value),
+                "saving": saving if value == self.Interval.YEAR else None,
+            }
             for value, label in self.Interval.choices
             if self.price_id(value)
         ]
@@ -125,7 +168,7 @@ class Offer(models.Model):
     amount_off = models.PositiveIntegerField(
         null=True, blank=True, help_text="In cents, in the plans' currency."
     )
-    currency = models.CharField(max_length=3, default="usd")
+    currency = models.CharField(max_length=3, default=publication_currency)
     duration = models.CharField(max_length=10, choices=Duration.choices, default=Duration.ONCE)
     duration_in_months = models.PositiveSmallIntegerField(null=True, blank=True)
     plans = models.ManyToManyField(

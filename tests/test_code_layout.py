@@ -13,6 +13,7 @@ PRODUCT_APPS = (
     "jobs",
     "emails",
     "newsroom",
+    "pages",
 )
 
 

@@ -90,7 +90,8 @@ def test_reconcile_without_stripe_fails_clearly_and_changes_nothing(reader, sett
     assert Subscription.objects.get().status == "active"
 
 
-def test_import_plans_creates_one_plan_per_product_with_both_intervals(stripe_standin):
+def test_import_plans_creates_one_plan_per_product_with_both_intervals(stripe_standin, settings):
+    settings.CURRENCY = "eur"  # a publication that sells in euros
     client = get_client()
     product = client.v1.products.create(params={"name": "Digital"})
     for interval, amount in (("month", 900), ("year", 9000)):

@@ -9,7 +9,7 @@ def header(client):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    return html.split('<header class="site-header">')[1].split("</header>")[0]
+    return html.split('<header class="site-header" id="menu">')[1].split("</header>")[0]
 
 
 def test_anonymous_readers_can_sign_in_or_subscribe(client):

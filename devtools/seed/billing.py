@@ -36,7 +36,7 @@ CATALOGUE = [
         "order": 2,
     },
 ]
-CURRENCY = "usd"
+CURRENCY = "gbp"  # the demo stories are British
 
 
 def _price(client, *, product_id: str, key: str, interval: str, amount: int) -> str:

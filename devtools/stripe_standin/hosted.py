@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import pages
 from .common import StripeError
+from .consent import terms_required
 from .params import parse_params
 
 if TYPE_CHECKING:
@@ -95,9 +96,18 @@ def _checkout_post(handler: Handler, session: dict[str, Any]) -> None:
     form = parse_params(handler.read_body())
     values = {
         k: str(form.get(k, "")).strip()
-        for k in ("email", "card_number", "card_expiry", "card_cvc", "card_name")
+        for k in (
+            "email",
+            "card_number",
+            "card_expiry",
+            "card_cvc",
+            "card_name",
+            "terms_of_service",
+        )
     }
     error = _validate_card_form(values, store.now())
+    if not error and terms_required(session) and values["terms_of_service"] != "accepted":
+        error = "Please agree to the terms of service to continue."
     if error:
         handler.send_html(400, pages.checkout_page(store, session, error=error, values=values))
         return

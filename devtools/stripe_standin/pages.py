@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from .common import fmt_amount, fmt_date
+from .consent import terms_box
 from .store import Store
 
 CSS = """
@@ -166,6 +167,7 @@ def checkout_page(
         )
         + "</div></div>"
         + field("card_name", "Name on card", autocomplete="cc-name")
+        + terms_box(session, ticked=values.get("terms_of_service") == "accepted")
         + f'<button type="submit" class="full">{action}</button>'
         '<p class="muted">Test cards: 4242 4242 4242 4242 succeeds · '
         "4000 0000 0000 0002 is declined · 4000 0000 0000 0341 attaches but later "

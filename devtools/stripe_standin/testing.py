@@ -131,6 +131,8 @@ def pay(
         "card_expiry": "12 / 34",
         "card_cvc": "123",
         "card_name": "Ada Reader",
+        # The box a person ticks where the session asks for consent to the terms.
+        "terms_of_service": "accepted",
     }
     form.update(overrides)
     return request("POST", checkout_url, form=form)

@@ -4,7 +4,10 @@ import logging
 from typing import cast
 
 import stripe
+from django.urls import reverse
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsSubscriptionData
+
+from newsroom.site import absolute
 
 from ..attribution import checkout_source
 from ..entitlements import gift_days_left, may_start_trial
@@ -66,6 +69,10 @@ def start_checkout(
         "cancel_url": cancel_url,
         "metadata": {**metadata, "return_to": return_to},
         "subscription_data": subscription_data,
+        # The reader agrees to our terms of sale on Stripe's page, beside a link to them and to
+        # the refunds policy (Stripe also needs the terms URL in the account's settings).
+        "consent_collection": {"terms_of_service": "required"},
+        "custom_text": {"terms_of_service_acceptance": {"message": terms_sentence()}},
     }
     if offer is not None:
         # Stripe takes either a discount or a code box, not both.
@@ -81,6 +88,12 @@ def start_checkout(
     )
     # Typed optional because embedded sessions have none; a hosted one always has its URL.
     return cast(str, session.url)
+
+
+def terms_sentence() -> str:
+    """The sentence beside Checkout's terms box; Stripe renders its Markdown links."""
+    terms, refunds = absolute(reverse("pages:terms")), absolute(reverse("pages:refunds"))
+    return f"I agree to the [Terms of sale]({terms}) and the [Refunds policy]({refunds})."
 
 
 def portal_url(*, user, return_url: str) -> str | None:

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.conftest import (
+    assert_no_accessibility_violations,
     assert_no_serious_accessibility_violations,
     sign_in_as,
     visit,
@@ -55,3 +56,32 @@ def test_the_account_page_has_no_serious_accessibility_violations(page, site, su
     visit(page, site + "/account/")
     page.get_by_role("button", name="Manage billing").wait_for()
     assert_no_serious_accessibility_violations(page, "account")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_reader_pages_have_no_accessibility_violations_of_any_impact(
+    new_context, site, paid_story, subscriber, scheme, width
+):
+    anonymous = new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = anonymous.new_page()
+    for name, path in [
+        ("home", "/"),
+        ("section", paid_story.section.get_absolute_url()),
+        ("article preview", paid_story.get_absolute_url()),
+        ("sign in", "/accounts/login/"),
+        ("sign up", "/accounts/signup/"),
+        ("sign in with a code", "/accounts/login/code/"),
+        ("reset the password", "/accounts/password/reset/"),
+    ]:
+        visit(page, site + path)
+        assert_no_accessibility_violations(page, f"{name} ({scheme}, {width} px)")
+    if width == 390:
+        page.get_by_role("link", name="Menu").click()
+        assert_no_accessibility_violations(page, f"open menu ({scheme})")
+    subscribed = new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    sign_in_as(subscribed, site, subscriber)
+    page = subscribed.new_page()
+    visit(page, site + paid_story.get_absolute_url())
+    page.get_by_text(SECRET_SENTENCE).wait_for()
+    assert_no_accessibility_violations(page, f"full article ({scheme}, {width} px)")

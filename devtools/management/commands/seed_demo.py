@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
 from devtools import newsletters_demo
-from devtools.seed import billing
+from devtools.seed import billing, pages
 from devtools.seed.heroes import hero_image
 from devtools.seed.stories import DemoContent, body_html, load
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             users = self._accounts()
             created = self._content(content, count)
             newsletters_demo.seed(subscriber=users["subscriber"], reader=users["reader"])
+            pages.seed()
         billing.seed(subscriber=users["subscriber"], stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(

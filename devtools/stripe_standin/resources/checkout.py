@@ -18,6 +18,7 @@ from ..common import (
     to_bool,
     to_int,
 )
+from ..consent import consent_collection, custom_text
 from ..routing import Request, Route
 from ..state import StoreState
 
@@ -111,6 +112,8 @@ class CheckoutStore(StoreState):
                 p["unit_amount"] * it["quantity"] for p, it in zip(prices, items, strict=True)
             )
             discount, amount_discount = self._checkout_discount(params, customer, prices, subtotal)
+            consent = consent_collection(params)
+            text = custom_text(params, consent)
             now = self.now()
             cs_id = new_id("cs_test_", 58)
             session = {
@@ -133,16 +136,11 @@ class CheckoutStore(StoreState):
                 "client_reference_id": params.get("client_reference_id") or None,
                 "client_secret": None,
                 "consent": None,
-                "consent_collection": None,
+                "consent_collection": consent,
                 "created": now,
                 "currency": currencies.pop(),
                 "custom_fields": [],
-                "custom_text": {
-                    "after_submit": None,
-                    "shipping_address": None,
-                    "submit": None,
-                    "terms_of_service_acceptance": None,
-                },
+                "custom_text": text,
                 "customer": customer,
                 "customer_creation": "if_required" if mode == "payment" else None,
                 "customer_details": None,
@@ -336,6 +334,12 @@ class CheckoutStore(StoreState):
                 {
                     "status": "complete",
                     "payment_status": "paid",
+                    "consent": (
+                        {"promotions": None, "terms_of_service": "accepted"}
+                        if (session.get("consent_collection") or {}).get("terms_of_service")
+                        == "required"
+                        else None
+                    ),
                     "subscription": sub["id"],
                     "customer": cus_id,
                     "invoice": invoice["id"],

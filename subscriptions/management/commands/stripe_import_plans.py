@@ -4,9 +4,10 @@ Editors then choose in the admin what is on sale (active flag, order, benefits).
 plans keep their editorial fields; only price ids, amounts and currency follow Stripe.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from subscriptions.models import Plan
+from subscriptions.models import Plan, refuse_another_currency
 from subscriptions.stripe_client import UNAVAILABLE, get_client
 
 INTERVALS = {"month": "monthly", "year": "yearly"}
@@ -41,15 +42,21 @@ class Command(BaseCommand):
         except UNAVAILABLE as error:
             raise CommandError(f"Stripe is unreachable: {error}") from None
 
-        created = updated = 0
+        created = updated = refused = 0
         for product_id, entry in products.items():
             values: dict[str, str | int | None] = {"currency": ""}
-            for interval, prefix in INTERVALS.items():
-                price = entry["prices"].get(interval)
-                values[f"{prefix}_price_id"] = price.id if price else ""
-                values[f"{prefix}_amount"] = price.unit_amount if price else None
-                if price:
-                    values["currency"] = price.currency
+            try:
+                for interval, prefix in INTERVALS.items():
+                    price = entry["prices"].get(interval)
+                    values[f"{prefix}_price_id"] = price.id if price else ""
+                    values[f"{prefix}_amount"] = price.unit_amount if price else None
+                    if price:
+                        refuse_another_currency(price.currency)
+                        values["currency"] = price.currency
+            except ValidationError as error:
+                refused += 1
+                self.stderr.write(f"Skipped {entry['name']}: {error.messages[0]}")
+                continue
             plan = Plan.objects.filter(stripe_product_id=product_id).first()
             if plan is None:
                 Plan.objects.create(
@@ -71,6 +78,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(products)} product(s) with active prices: "
-                f"{created} plan(s) created, {updated} updated."
+                f"{created} plan(s) created, {updated} updated"
+                + (f", {refused} refused (another currency)." if refused else ".")
             )
         )
