@@ -24,3 +24,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+from . import member_admin  # noqa: E402, F401  (registers MemberAdmin)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from accounts.models import User
+
 
 class AuditEntry(models.Model):
     """Who did what to whom, and when: refunds, comps, exports, imports, sends.
@@ -33,3 +35,40 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The audit log is append-only.")
+
+
+class Member(User):
+    """A reader, as the publisher's member list and member page show them (a proxy: the same
+    rows as accounts.User). Its permissions are the desk's member actions."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "member"
+        verbose_name_plural = "members"
+        permissions = [
+            ("comp_member", "Can give or extend complimentary access"),
+            ("cancel_member_subscription", "Can cancel a member's subscription"),
+            ("refund_member", "Can refund a member's last invoice"),
+            ("export_members", "Can export members as CSV"),
+            ("import_members", "Can import members from Ghost or Substack"),
+        ]
+
+
+class MemberNote(models.Model):
+    """What another platform knew of a member that we keep only for the publisher: a note,
+    labels, and which import brought them in. Exported again in Ghost's columns."""
+
+    class Origin(models.TextChoices):
+        GHOST = "ghost", "Ghost import"
+        SUBSTACK = "substack", "Substack import"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_note"
+    )
+    note = models.TextField(blank=True)
+    labels = models.CharField(max_length=1000, blank=True, help_text="Comma-separated.")
+    imported_from = models.CharField(max_length=10, choices=Origin.choices, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.labels or self.note[:40]}"
