@@ -1,16 +1,18 @@
 """The members list in the admin: readers with their status, plan, newsletters and origin,
 filters on each, search by email or name, and the CSV export of what the filters select."""
 
+import functools
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.urls import path
 
 from newsletters.models import Newsletter
 from subscriptions.entitlements import MemberStatus
 from subscriptions.models import Plan
 
-from . import export
+from . import export, member_page
 from .members import ORIGIN_LABELS, ORIGINS, STATUS_LABELS, members, on_plan, receiving
 from .members import with_newsletters as prefetch_newsletters
 from .models import Member
@@ -122,12 +124,35 @@ class MemberAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
+
+        def page(view):
+            return wrap(functools.partial(view, self.admin_site))
+
         return [
             path("export/", wrap(self.export_view), name="desk_member_export"),
+            path("<int:member_id>/comp/", page(member_page.comp_view), name="desk_member_comp"),
+            path(
+                "<int:member_id>/extend/", page(member_page.extend_view), name="desk_member_extend"
+            ),
+            path(
+                "<int:member_id>/cancel/", page(member_page.cancel_view), name="desk_member_cancel"
+            ),
+            path(
+                "<int:member_id>/refund/", page(member_page.refund_view), name="desk_member_refund"
+            ),
             *super().get_urls(),
         ]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not (str(object_id).isdigit() and len(str(object_id)) <= 18):
+            raise Http404
+        return member_page.member_page(self.admin_site, request, int(object_id))
+
     def export_view(self, request: HttpRequest):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET"])
         if not request.user.has_perm("desk.export_members"):
             raise PermissionDenied
         # The list's own filters and search select the rows: what the publisher sees is
