@@ -26,4 +26,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-from . import member_admin  # noqa: E402, F401  (registers MemberAdmin)
+from . import import_admin, member_admin  # noqa: E402, F401  (they register their admins)

@@ -72,3 +72,49 @@ class MemberNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.labels or self.note[:40]}"
+
+
+class MemberImport(models.Model):
+    """One upload of a Ghost or Substack members CSV: its dry run, then its run as a task.
+
+    The file's text is kept here so any worker can read it; the report says what the dry run
+    found, the counts what the run has done so far (the admin shows them as progress).
+    """
+
+    class Source(models.TextChoices):
+        GHOST = "ghost", "Ghost (members CSV)"
+        SUBSTACK = "substack", "Substack (subscribers CSV)"
+
+    class State(models.TextChoices):
+        CHECKED = "checked", "Dry run: waiting for confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    filename = models.CharField(max_length=255)
+    text = models.TextField()
+    delimiter = models.CharField(max_length=1, default=",")
+    encoding = models.CharField(max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKED)
+    report = models.JSONField(default=dict)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "member import"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_source_display()})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
