@@ -69,3 +69,6 @@ def with_dashboard(index):
 
 
 admin.site.index = with_dashboard(admin.site.index)  # type: ignore[method-assign]
+
+
+from . import import_admin, member_admin  # noqa: E402, F401  (they register their admins)

@@ -20,7 +20,7 @@ from django.core.mail import mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 
-from .models import BLOCKS_EVERYTHING, OutboxMessage, Suppression
+from .models import BLOCKS_EVERYTHING, OutboxMessage, SentEmail, Suppression
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +120,25 @@ def keep_in_outbox(messages: list[EmailMessage]) -> None:
     OutboxMessage.objects.filter(id__in=list(stale)).delete()
 
 
+def sent_records(messages: list[EmailMessage]) -> list[SentEmail]:
+    """One SentEmail per recipient of each email that is not bulk (newsletters keep their own
+    record), so the publisher can see what a member was sent."""
+    return [
+        SentEmail(address=bare(address)[:254], subject=str(m.subject)[:998])
+        for m in messages
+        if not is_bulk(m)
+        for address in _everyone(m)
+    ]
+
+
 class EmailBackend(BaseEmailBackend):
     def __init__(self, *, deliver_with: str, **kwargs):
         super().__init__(**kwargs)
         self.deliver_with = deliver_with
         self.delivery: BaseEmailBackend | None = None
         self.snapshot: dict[str, str] | None = None
+        # What a connection opened for many calls sent, written once when it closes.
+        self.sent: list[SentEmail] = []
 
     def open(self):
         if self.delivery is not None:
@@ -136,6 +149,9 @@ class EmailBackend(BaseEmailBackend):
 
     def close(self):
         self.snapshot = None
+        sent, self.sent = self.sent, []
+        if sent:
+            SentEmail.objects.bulk_create(sent)
         if self.delivery is not None:
             try:
                 self.delivery.close()
@@ -144,7 +160,8 @@ class EmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         messages = list(email_messages)
-        if self.delivery is not None:  # opened by the caller for many calls
+        held_open = self.delivery is not None
+        if held_open:  # opened by the caller for many calls
             if self.snapshot is None:
                 self.snapshot = suppressed()
             dropped = drop_suppressed(messages, self.snapshot)
@@ -163,6 +180,10 @@ class EmailBackend(BaseEmailBackend):
                 if opened:
                     self.close()
             # Only what the mailer took: a failed send that is retried shows once, when it goes.
+            if held_open:
+                self.sent.extend(sent_records(deliverable))
+            else:
+                SentEmail.objects.bulk_create(sent_records(deliverable))
             if settings.EMAIL_OUTBOX:
                 keep_in_outbox(deliverable)
         for index, addresses in dropped.items():

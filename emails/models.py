@@ -77,3 +77,19 @@ class SentOnce(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SentEmail(models.Model):
+    """That an email went to an address: its subject and when, for the member's page in the
+    admin. Newsletters are recorded per delivery (newsletters.Delivery); this is every other
+    email (sign-in codes, receipts, billing notices). The body is not kept."""
+
+    address = models.EmailField(db_index=True)
+    subject = models.CharField(max_length=998)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.address}: {self.subject}"

@@ -15,13 +15,31 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q
+from django.db import models, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
 from giftsubs.models import Gift
 from newsroom import clock
 
-from .models import LIVE, ComplimentaryAccess, Customer, MeteredRead, Plan, Subscription
+from .models import (
+    LIVE,
+    ComplimentaryAccess,
+    Customer,
+    MeteredRead,
+    Plan,
+    Status,
+    Subscription,
+)
 
 _CACHE_ATTR = "_newsroom_billing_state"
 
@@ -92,6 +110,52 @@ def with_paid_access(users):
     return users.annotate(
         paid_access=ExpressionWrapper(paid_access_expression(), output_field=BooleanField())
     )
+
+
+class MemberStatus(models.TextChoices):
+    """Where a member stands with us, as the publisher's member list shows it."""
+
+    PAYING = "paying", "Paying"
+    TRIAL = "trial", "Trial"
+    PAST_DUE = "past_due", "Past due"
+    COMPLIMENTARY = "complimentary", "Complimentary"
+    GIFT = "gift", "Gift"
+    CANCELLED = "cancelled", "Cancelled"
+    FREE = "free", "Free"
+
+
+def member_status_expression():
+    """Each member's status as an SQL expression over a user row, first match wins.
+
+    Built from the same pieces as the access rule: a Stripe subscription's status, current
+    complimentary access, gifts. A past-due member is shown past due whether or not the
+    grace period (`granting`) still lets them read: the publisher must see the risk.
+    """
+    subscriptions = Subscription.objects.filter(user=OuterRef("pk"))
+    comps = ComplimentaryAccess.objects.current().filter(user=OuterRef("pk"))
+    whens = [
+        When(Exists(subscriptions.filter(status=Status.ACTIVE)), then=Value(MemberStatus.PAYING)),
+        When(Exists(subscriptions.filter(status=Status.TRIALING)), then=Value(MemberStatus.TRIAL)),
+        When(
+            Exists(subscriptions.filter(status__in=(Status.PAST_DUE, Status.UNPAID))),
+            then=Value(MemberStatus.PAST_DUE),
+        ),
+        When(Exists(comps), then=Value(MemberStatus.COMPLIMENTARY)),
+    ]
+    # A redeemed gift that still runs (giftsubs), through the same expression access uses.
+    whens.append(When(gift_access_expression(), then=Value(MemberStatus.GIFT)))
+    whens.append(
+        When(
+            Exists(subscriptions.filter(status=Status.CANCELED)),
+            then=Value(MemberStatus.CANCELLED),
+        )
+    )
+    return Case(*whens, default=Value(MemberStatus.FREE), output_field=models.CharField())
+
+
+def with_member_status(users):
+    """A user queryset with `member_status` (a MemberStatus value) on each row, in one query."""
+    return users.annotate(member_status=member_status_expression())
 
 
 def forget(user) -> None:

@@ -54,7 +54,10 @@ def role_group(name: str):
 _ROLE_PERMISSIONS = {
     "Writer": lambda: _migration("articles.migrations.0003_editorial_groups").GROUPS["Writer"],
     "Editor": lambda: _migration("articles.migrations.0003_editorial_groups").GROUPS["Editor"],
-    "Publisher": lambda: _migration("desk.migrations.0003_publisher_group").PUBLISHER,
+    "Publisher": lambda: [
+        *_migration("desk.migrations.0003_publisher_group").PUBLISHER,
+        *_migration("desk.migrations.0007_publisher_members").PUBLISHER_MEMBERS,
+    ],
 }
 
 

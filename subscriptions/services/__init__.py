@@ -14,6 +14,7 @@ Callers import from `subscriptions.services`; the modules are:
 - `deletion`: when a reader deletes their account: their subscriptions and Stripe customer go too.
 - `notices`: billing emails a reader is sent once per invoice or subscription event.
 - `offers`: offers at Stripe: the coupon and promotion code behind each offer.
+- `members`: the publisher's actions on a member's billing: invoices, cancel, refund.
 """
 
 from .checkout import (
@@ -46,6 +47,17 @@ from .duplicates import (
     duplicate_message,
     end_duplicate_subscriptions,
 )
+from .members import (
+    AlreadyRefunded,
+    Invoice,
+    NothingToRefund,
+    Refund,
+    cancel_member_subscription,
+    dashboard_url,
+    last_paid_invoice,
+    member_invoices,
+    refund_last_invoice,
+)
 from .notices import (
     notify_payment_action_required,
     notify_payment_failed,
@@ -68,6 +80,15 @@ from .sync import (
 )
 
 __all__ = [
+    "AlreadyRefunded",
+    "Invoice",
+    "NothingToRefund",
+    "Refund",
+    "cancel_member_subscription",
+    "dashboard_url",
+    "last_paid_invoice",
+    "member_invoices",
+    "refund_last_invoice",
     "CancellationIncomplete",
     "CheckoutNotFound",
     "CheckoutNotPaid",
