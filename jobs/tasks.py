@@ -220,6 +220,7 @@ PERIODIC_TASKS = [
     ("subscriptions.tasks.reconcile_with_stripe", 10 * 60),
     ("jobs.pruning.prune_finished_tasks", 60 * 60),
     ("subscriptions.tasks.sweep_stripe_events", 60),
+    ("articles.tasks.delete_abandoned_uploads_periodically", 60 * 60),
     # Last: a worker has started its chains once this one is waiting.
     ("jobs.tasks.recover_stale_tasks", 0),
 ]
