@@ -302,6 +302,10 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self._remember_old_url()
+        # A new upload is stored at most images.MAX_SIDE px on its long side, whoever saves it.
+        stored_size = images.cap_upload(self.hero_image)
+        if stored_size:
+            self.hero_width, self.hero_height = stored_size
         if self._note_a_revision() and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "revised_at"}
         super().save(*args, **kwargs)
@@ -564,9 +568,26 @@ class GiftLinkReader(models.Model):
 
 
 class ArticleImage(models.Model):
-    """An image uploaded for use inside an article's body."""
+    """An image uploaded for use inside an article's body.
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    Uploaded from the editor of an article not saved yet, it has no article but the draft
+    token of that editing page; the first save attaches it (ArticleAdmin.save_related), and
+    one that never is gets deleted a day later (articles/tasks.py).
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="images", null=True, blank=True
+    )
+    draft_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
     image = models.ImageField(upload_to=body_image_path)
     alt = models.CharField("alt text", max_length=250, help_text="What the image shows.")
     caption = models.CharField(max_length=300, blank=True)
@@ -577,3 +598,9 @@ class ArticleImage(models.Model):
 
     def __str__(self):
         return self.alt
+
+    def save(self, *args, **kwargs):
+        # As for the hero (Article.save): capped when it arrives, copies made once, here.
+        images.cap_upload(self.image)
+        super().save(*args, **kwargs)
+        images.refresh_image_renditions(self)

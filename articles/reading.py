@@ -16,7 +16,8 @@ MORE_FROM_SECTION = 3
 
 @lru_cache(maxsize=512)
 def word_count(html: str) -> int:
-    return len(strip_tags(html).split())
+    # A space before every tag: "<p>one</p><p>two</p>" is two words, not "onetwo".
+    return len(strip_tags((html or "").replace("<", " <")).split())
 
 
 def reading_minutes(html: str) -> int:
