@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_speed_and_search'),
+        ('articles', '0009_article_images_from_the_editor'),
     ]
 
     operations = [
