@@ -18,7 +18,8 @@ import stripe
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+
+from newsroom import clock
 
 from . import services
 from .handlers import HANDLERS, NEW_SUBSCRIPTION_EVENTS, Malformed, end_duplicates
@@ -36,7 +37,7 @@ def backoff(attempts: int) -> timedelta:
 
 def claim(*, limit: int, now=None) -> list[StripeEvent]:
     """Lease up to `limit` due events, oldest first; two workers never get the same one."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         ids = list(
             StripeEvent.objects.due(now)
@@ -98,7 +99,7 @@ def _apply(event: StripeEvent, commit: Callable[[], object] | None) -> bool:
         # Marked first: the UPDATE's row lock makes a second worker holding the same event wait
         # here, then find it processed and skip it. If the commit fails, the mark rolls back.
         marked = StripeEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(
-            processed_at=timezone.now(),
+            processed_at=clock.now(),
             attempts=F("attempts") + 1,
             last_error="",
             claimed_until=None,
@@ -117,7 +118,7 @@ def _retry(event: StripeEvent, error: BaseException) -> str:
         log.error(
             "Stripe event %s failed %d times; giving up: %s", event.event_id, attempts, message
         )
-        _record(event, attempts=attempts, last_error=message, gave_up_at=timezone.now())
+        _record(event, attempts=attempts, last_error=message, gave_up_at=clock.now())
         return "failed"
     log.warning(
         "Stripe event %s attempt %d failed, retrying: %s", event.event_id, attempts, message
@@ -126,13 +127,13 @@ def _retry(event: StripeEvent, error: BaseException) -> str:
         event,
         attempts=attempts,
         last_error=message,
-        next_attempt_at=timezone.now() + backoff(attempts),
+        next_attempt_at=clock.now() + backoff(attempts),
     )
     return "retry"
 
 
 def _give_up(event: StripeEvent, message: str) -> str:
-    _record(event, attempts=event.attempts + 1, last_error=message, gave_up_at=timezone.now())
+    _record(event, attempts=event.attempts + 1, last_error=message, gave_up_at=clock.now())
     return "failed"
 
 
@@ -162,7 +163,7 @@ def process_due(*, budget: float, batch: int) -> dict[str, int]:
 def retry(queryset) -> int:
     """Make unprocessed events due again, from a first attempt (the admin's Retry)."""
     return queryset.filter(processed_at__isnull=True).update(
-        gave_up_at=None, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+        gave_up_at=None, attempts=0, next_attempt_at=clock.now(), claimed_until=None
     )
 
 
@@ -170,7 +171,7 @@ def next_retry_at():
     """When the earliest event waiting out a backoff is due, if any."""
     return (
         StripeEvent.objects.pending()
-        .filter(next_attempt_at__gt=timezone.now())
+        .filter(next_attempt_at__gt=clock.now())
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()

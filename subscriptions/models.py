@@ -386,7 +386,7 @@ class StripeEventQuerySet(models.QuerySet):
         whole cost is this insert. ON CONFLICT (PostgreSQL, SQLite) rather than catching the
         IntegrityError, which would need a savepoint around it.
         """
-        now = timezone.now()
+        now = clock.now()
         table = self.model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
@@ -408,7 +408,7 @@ class StripeEventQuerySet(models.QuerySet):
 
     def due(self, now=None):
         """Pending events a worker may take now: not waiting out a backoff, not held by another."""
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.pending().filter(
             Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), next_attempt_at__lte=now
         )

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.tasks import task
 from django.tasks.base import TaskResultStatus
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from jobs.tasks import retried_task, schedule
+from newsroom import clock
 
 from . import events
 from .models import StripeEvent
@@ -65,7 +65,7 @@ def ensure_processing(*, at: datetime | None = None) -> bool:
     no second run is needed, and a busy endpoint adds one row for many events. The check needs
     no lock: at worst two runs are enqueued, and they share the events between them.
     """
-    now = timezone.now()
+    now = clock.now()
     at = max(at or now, now)
     waiting = DBTaskResult.objects.filter(
         task_path=process_stripe_events.module_path,
@@ -83,7 +83,7 @@ def sweep_stripe_events() -> bool:
     """Periodic: events stored over a minute ago and still due get a run (a run lost with a
     dead worker, an enqueue that failed after the event was stored), then the next sweep."""
     stale = StripeEvent.objects.due().filter(
-        received_at__lt=timezone.now() - timedelta(seconds=settings.STRIPE_EVENT_SWEEP_AFTER)
+        received_at__lt=clock.now() - timedelta(seconds=settings.STRIPE_EVENT_SWEEP_AFTER)
     )
     enqueued = stale.exists() and ensure_processing()
     schedule(sweep_stripe_events, in_seconds=settings.STRIPE_EVENT_SWEEP_EVERY)
