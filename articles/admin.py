@@ -284,8 +284,7 @@ class ArticleAdmin(VersionAdmin):
                 ArticleAuthor.objects.create(
                     article=article, author=author, order=0 if last is None else last + 1
                 )
-        for image in article.images.all():
-            images.refresh_image_renditions(image)
+        # Each image made its copies when it was saved (ArticleImage.save).
         body = images.with_body_srcsets(article.body, article.images.all())
         if body != article.body:
             Article.objects.filter(pk=article.pk).update(body=body)

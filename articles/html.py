@@ -42,7 +42,7 @@ EDITOR_EXTENSIONS: dict[str, object] = {
 }
 
 # Attributes the site adds to images after sanitising (renditions); never typed by hand.
-RENDITION_IMG_ATTRIBUTES = {"srcset", "sizes", "loading"}
+RENDITION_IMG_ATTRIBUTES = {"srcset", "sizes", "loading", "decoding", "width", "height"}
 
 
 def paywall_break_allowlist(config: object, shared_config: dict[str, Any]) -> None:

@@ -284,6 +284,10 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self._remember_old_url()
+        # A new upload is stored at most images.MAX_SIDE px on its long side, whoever saves it.
+        stored_size = images.cap_upload(self.hero_image)
+        if stored_size:
+            self.hero_width, self.hero_height = stored_size
         super().save(*args, **kwargs)
         if self._old_path and self._old_path != (self.section.slug, self.slug):
             section_slug, slug = self._old_path
@@ -537,3 +541,9 @@ class ArticleImage(models.Model):
 
     def __str__(self):
         return self.alt
+
+    def save(self, *args, **kwargs):
+        # As for the hero (Article.save): capped when it arrives, copies made once, here.
+        images.cap_upload(self.image)
+        super().save(*args, **kwargs)
+        images.refresh_image_renditions(self)

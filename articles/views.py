@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_safe
 from newsroom.site import absolute
 from subscriptions.entitlements import trial_offer_days
 
+from . import images
 from . import search as search_rules
 from .access import Reason, access_for
 from .models import Article, ArticleAuthor, ArticleRedirect, Author, Section, Tag
@@ -162,7 +164,12 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
     """
     access = access if access is not None else access_for(request.user, article)
     paying_cta = access.reason in (Reason.SUBSCRIPTION_REQUIRED, Reason.UPGRADE_REQUIRED)
+    hero = images.picture(article.hero_image, article.hero_renditions)
     context = {
+        # The hero's copies; the stored original is never named on the page.
+        "hero": hero,
+        "hero_sizes": images.SIZES["hero"],
+        "hero_share_url": _absolute_media(hero.share_url) if hero else "",
         "article": article,
         "current_section": article.section,
         "access": access,
@@ -175,7 +182,7 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
         "gift_days": settings.GIFT_LINK_DAYS,
         # Asked only under a paywall that sells a subscription: "Start your 7-day free trial".
         "trial_days": trial_offer_days(request.user) if paying_cta else 0,
-        "json_ld": _json_ld(request, article, access),
+        "json_ld": _json_ld(request, article, access, hero),
         "banner": banner,
         "noindex": noindex,
         # Opened through a gift link: who gave it, or why it no longer opens.
@@ -196,7 +203,12 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _json_ld(request, article, access):
+def _absolute_media(url: str) -> str:
+    # Media on S3 (or its CDN) already has a scheme and host; local media is under SITE_URL.
+    return urljoin(settings.SITE_URL + "/", url)
+
+
+def _json_ld(request, article, access, hero):
     """Structured data for search engines. It never carries the body, paid or not."""
     data = {
         "@context": "https://schema.org",
@@ -217,8 +229,13 @@ def _json_ld(request, article, access):
         "mainEntityOfPage": absolute(article.get_absolute_url()),
         "isAccessibleForFree": article.access == Article.Access.PUBLIC,
     }
-    if article.hero_image:
-        data["image"] = absolute(article.hero_image.url)
+    if hero is not None:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": _absolute_media(hero.share_url),
+            "width": hero.share_width,
+            "height": hero.share_height,
+        }
     if article.access != Article.Access.PUBLIC:
         # Google's markup for paywalled content: the part past the preview is marked.
         data["hasPart"] = {

@@ -99,11 +99,16 @@ def test_a_hero_image_and_its_copies_are_stored_in_the_bucket_and_served_from_it
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
-    url = f"{s3_server}/{BUCKET}/{article.hero_image.name}"
-    assert url in html
-    served = requests.get(url, timeout=10)
-    assert served.status_code == 200
-    assert Image.open(io.BytesIO(served.content)).size == (1600, 900)
+    # Readers get the copies, from the bucket; never the stored original.
+    assert f"{s3_server}/{BUCKET}/{article.hero_image.name}" not in html
+    for width, name in article.hero_renditions["widths"].items():
+        url = f"{s3_server}/{BUCKET}/{name}"
+        assert f"{url} {width}w" in html
+        served = requests.get(url, timeout=10)
+        assert served.status_code == 200
+        assert Image.open(io.BytesIO(served.content)).width == int(width)
+    shared = f"{s3_server}/{BUCKET}/{article.hero_renditions['widths']['1200']}"
+    assert f'<meta property="og:image" content="{shared}">' in html
 
 
 def test_the_content_security_policy_allows_images_from_the_bucket():

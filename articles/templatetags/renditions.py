@@ -6,10 +6,12 @@ register = template.Library()
 
 
 @register.simple_tag
-def hero_srcset(article):
-    return images.srcset(article.hero_image, article.hero_renditions or {})
+def card_picture(article, kind):
+    """What a card shows of the hero at the size `kind` shows it (articles.images.SIZES).
 
-
-@register.simple_tag
-def hero_sizes(kind="hero"):
-    return images.CARD_SIZES if kind == "card" else images.HERO_SIZES
+    None when the story has no picture (or no copies of it): the card then has no image slot.
+    """
+    shown = images.picture(article.hero_image, article.hero_renditions)
+    if shown is None:
+        return None
+    return {"picture": shown, "sizes": images.SIZES[kind]}

@@ -115,7 +115,9 @@ def test_an_editor_inserts_an_uploaded_image_into_the_body(
 
     article = Article.objects.get(slug="low-tide-at-the-quay")
     uploaded = article.images.get()
-    assert f'src="{uploaded.image.url}"' in article.body
+    copy = uploaded.image.storage.url(uploaded.renditions["widths"]["800"])
+    assert f'src="{copy}"' in article.body  # a copy, never the stored original
+    assert uploaded.image.url not in article.body
     assert 'alt="Boats resting on the mud"' in article.body
     assert "The quay at low tide</figcaption>" in article.body
     assert ".w480.webp 480w" in article.body
