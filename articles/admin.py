@@ -7,13 +7,18 @@ Longer than 400 lines on purpose: the article admin's role checks are read toget
 class (gift links and previews have modules of their own).
 """
 
+import secrets
+from functools import partial
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Max
+from django.forms import ClearableFileInput
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -25,7 +30,7 @@ from reversion.models import Version
 from newsroom.pagecache import content_changed
 from newsroom.site import absolute
 
-from . import images
+from . import image_upload, images
 from .forms import ArticleForm, body_field
 from .html import paywall_break_position, preview_shape
 from .models import (
@@ -47,6 +52,7 @@ from .permissions import (
     visible_articles,
 )
 from .previews import PERSONAS
+from .writing import writing_stats
 
 # Fields only an editor sets. A writer's form leaves them out; a POST carrying them is forged.
 PUBLISHING_FIELDS = ("status", "published_at")
@@ -87,7 +93,8 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
     raw_id_fields = ("article",)
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(admin.StackedInline):
+    # Stacked: every field has its own label, and it fits the writing room's sidebar.
     model = ArticleAuthor
     autocomplete_fields = ("author",)
     fields = ("author", "order")
@@ -96,11 +103,19 @@ class ArticleAuthorInline(admin.TabularInline):
     verbose_name_plural = "Bylines (in order)"
 
 
-class ArticleImageInline(admin.TabularInline):
+class ArticleImageInline(admin.StackedInline):
+    """The way in without JavaScript (or for many images at once); the editor's toolbar
+    uploads in the background instead (articles/image_upload.py)."""
+
     model = ArticleImage
     fields = ("image", "alt", "caption", "insert")
+    # Django draws a file input in a fieldset whose legend does not name the input.
+    formfield_overrides = {
+        models.ImageField: {"widget": ClearableFileInput(attrs={"aria-label": "Image"})}
+    }
     readonly_fields = ("insert",)
     extra = 1
+    classes = ("collapse",)
     verbose_name = "image for the body"
     verbose_name_plural = "Images for the body"
 
@@ -160,20 +175,26 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     actions = ("publish_now", "unpublish")
     list_per_page = 50
+    # The writing room (templates/admin/articles/article/change_form.html): headline, standfirst
+    # and body in the main column, the rest in a sidebar, placed by these classes.
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "standfirst", "section", "tags")}),
-        ("Body", {"fields": ("body",)}),
-        ("Hero image", {"fields": ("hero_image", "hero_alt", "hero_caption")}),
-        ("Publishing", {"fields": ("status", "published_at", "access")}),
+        (None, {"fields": ("headline", "standfirst"), "classes": ("writing-head",)}),
+        (None, {"fields": ("body", "image_draft_token"), "classes": ("writing-body",)}),
+        ("Publishing", {"fields": ("status", "published_at", "access"), "classes": ("side",)}),
+        ("Placement", {"fields": ("section", "tags", "slug"), "classes": ("side",)}),
+        (
+            "Hero image",
+            {"fields": ("hero_image", "hero_alt", "hero_caption"), "classes": ("side",)},
+        ),
         (
             "Search engines",
-            {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)},
+            {"fields": ("seo_title", "seo_description"), "classes": ("side", "collapse")},
         ),
     )
 
     class Media:
         css = {"all": ("articles/editor/paywall-break.css", "articles/editor/admin.css")}
-        js = ("articles/editor/admin.js",)
+        js = ("articles/editor/admin.js", "articles/editor/writing-room.js")
 
     def view_on_site(self, obj):
         # Unpublished articles have no public page yet; staff see them in preview.
@@ -284,6 +305,12 @@ class ArticleAdmin(VersionAdmin):
                 ArticleAuthor.objects.create(
                     article=article, author=author, order=0 if last is None else last + 1
                 )
+        token = form.cleaned_data.get("image_draft_token")
+        if token and not change:
+            # Pictures dropped into this page's editor before the article's first save.
+            ArticleImage.objects.filter(
+                article__isnull=True, draft_token=token, uploaded_by=request.user
+            ).update(article=article, draft_token="")
         # Each image made its copies when it was saved (ArticleImage.save).
         body = images.with_body_srcsets(article.body, article.images.all())
         if body != article.body:
@@ -379,9 +406,35 @@ class ArticleAdmin(VersionAdmin):
 
     # -- previews and secret links --
 
+    def _describe_url(self, image_id):
+        return reverse("admin:articles_article_image_describe", args=[image_id])
+
+    def _writing_room_urls(self):
+        view, describe = self.admin_site.admin_view, self._describe_url
+        upload = partial(image_upload.upload_view, model_admin=self, describe_url=describe)
+        return [
+            path("images/upload/", view(upload), name="articles_article_image_upload_draft"),
+            path(
+                "<path:object_id>/images/upload/",
+                view(upload),
+                name="articles_article_image_upload",
+            ),
+            path(
+                "images/<int:image_id>/describe/",
+                view(partial(image_upload.describe_view, model_admin=self, describe_url=describe)),
+                name="articles_article_image_describe",
+            ),
+            path(
+                "writing-stats/",
+                view(partial(image_upload.stats_view, model_admin=self)),
+                name="articles_article_writing_stats",
+            ),
+        ]
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            *self._writing_room_urls(),
             path(
                 "<path:object_id>/preview-links/new/",
                 view(self.create_preview_link_view),
@@ -426,6 +479,25 @@ class ArticleAdmin(VersionAdmin):
         link.revoke()
         self.message_user(request, "Preview link revoked; it no longer opens the article.")
         return redirect("admin:articles_article_change", article.pk)
+
+    def get_changeform_initial_data(self, request):
+        # Names this editing page's uploads until the article has an id (save_related).
+        return super().get_changeform_initial_data(request) | {
+            "image_draft_token": secrets.token_urlsafe(24)
+        }
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        access = obj.access if obj else Article._meta.get_field("access").default
+        context["writing_stats"] = writing_stats(obj.body if obj else "", access)
+        context["writing_room"] = {
+            "upload_url": reverse("admin:articles_article_image_upload", args=[obj.pk])
+            if obj
+            else reverse("admin:articles_article_image_upload_draft"),
+            "stats_url": reverse("admin:articles_article_writing_stats"),
+            "access": access,
+            "max_bytes": settings.ARTICLE_IMAGE_MAX_BYTES,
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -31,6 +31,10 @@ def body_field(*, may_place_paywall_break: bool) -> ProseEditorFormField:
 class ArticleForm(forms.ModelForm):
     # Set per request by the admin (ArticleAdmin.get_form).
     may_place_paywall_break = True
+    # Pictures uploaded from the editor before the first save carry this page's token.
+    image_draft_token = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput, label="Draft token"
+    )
 
     class Meta:
         model = Article
@@ -58,6 +62,8 @@ class ArticleForm(forms.ModelForm):
             "slug": "The article's address; filled from the headline, and yours to change.",
         }
         widgets = {
+            # Django draws a file input in a fieldset whose legend does not name the input.
+            "hero_image": forms.ClearableFileInput(attrs={"aria-label": "Hero image"}),
             "standfirst": forms.Textarea(attrs={"rows": 3, "data-length-hint": "400"}),
             "seo_title": forms.TextInput(attrs={"data-length-hint": "60", "size": 70}),
             "seo_description": forms.Textarea(attrs={"rows": 2, "data-length-hint": "155"}),

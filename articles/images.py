@@ -195,6 +195,13 @@ def _discard(storage, renditions: dict) -> None:
             logger.warning("Could not delete old rendition %s", name, exc_info=True)
 
 
+def delete_image_files(field_file, renditions: dict) -> None:
+    """Delete a stored image and its copies (an upload nobody kept)."""
+    _discard(field_file.storage, renditions)
+    if field_file:
+        field_file.storage.delete(field_file.name)
+
+
 def refresh_hero_renditions(article) -> None:
     """Bring the hero's copies in line with the hero image; a no-op when they already are."""
     current = article.hero_renditions or {}

@@ -528,9 +528,26 @@ class GiftLinkReader(models.Model):
 
 
 class ArticleImage(models.Model):
-    """An image uploaded for use inside an article's body."""
+    """An image uploaded for use inside an article's body.
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    Uploaded from the editor of an article not saved yet, it has no article but the draft
+    token of that editing page; the first save attaches it (ArticleAdmin.save_related), and
+    one that never is gets deleted a day later (articles/tasks.py).
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="images", null=True, blank=True
+    )
+    draft_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
     image = models.ImageField(upload_to=body_image_path)
     alt = models.CharField("alt text", max_length=250, help_text="What the image shows.")
     caption = models.CharField(max_length=300, blank=True)

@@ -222,6 +222,7 @@ PERIODIC_TASKS = [
     ("subscriptions.tasks.sweep_stripe_events", 60),
     # The dashboard's daily figures: hourly; the first run rebuilds the days before it.
     ("desk.rollups.roll_up_figures", 5 * 60),
+    ("articles.tasks.delete_abandoned_uploads_periodically", 60 * 60),
     # Last: a worker has started its chains once this one is waiting.
     ("jobs.tasks.recover_stale_tasks", 0),
 ]

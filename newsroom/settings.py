@@ -474,6 +474,8 @@ NEWSLETTER_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
 # The paywall: with no explicit break, the preview is this many blocks of the body.
 PAYWALL_PREVIEW_BLOCKS = env_int("PAYWALL_PREVIEW_BLOCKS", 3)
+# The largest picture the editor accepts; it is stored at most 2,400 px wide (articles/images.py).
+ARTICLE_IMAGE_MAX_BYTES = env_int("ARTICLE_IMAGE_MAX_BYTES", 20_000_000)
 # The admin's body editor: our paywall-break node (its allow-list lives in articles/html.py).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {

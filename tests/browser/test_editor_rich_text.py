@@ -98,6 +98,8 @@ def test_an_editor_inserts_an_uploaded_image_into_the_body(
     page.get_by_label("Section").select_option(label="Coast")
     page.locator(".ProseMirror[contenteditable=true]").click()
     page.keyboard.type(FIRST)
+    # The way in without the editor's upload: the inline form, folded away under the editor.
+    page.get_by_text("Images for the body").click()
     page.locator("#id_images-0-image").set_input_files(photo)
     page.locator("#id_images-0-alt").fill("Boats resting on the mud")
     page.locator("#id_images-0-caption").fill("The quay at low tide")
@@ -107,6 +109,7 @@ def test_an_editor_inserts_an_uploaded_image_into_the_body(
     body = page.locator(".ProseMirror[contenteditable=true]")
     body.locator("p").first.click()
     page.keyboard.press("End")
+    page.get_by_text("Images for the body").click()
     page.get_by_role("button", name="Insert into body").click()
     expect(body.locator("figure img")).to_have_count(1)
     screenshot(page, "editor-rich-text", "3-inline-image")
