@@ -5,7 +5,6 @@ the trends (the daily roll-ups). A fixed handful of queries however many members
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
@@ -14,11 +13,11 @@ from newsletters.models import NewsletterSubscription
 from subscriptions.history import PAYING, discount_applies, recurring_amount, twelfths
 from subscriptions.models import (
     ComplimentaryAccess,
-    Plan,
     Source,
     Status,
     Subscription,
     SubscriptionChange,
+    publication_currency,
 )
 
 from .models import DailyFigures, SignUp
@@ -26,18 +25,6 @@ from .models import DailyFigures, SignUp
 TREND_DAYS = (30, 90, 365)
 WINDOW_DAYS = 30
 TOP = 8
-
-
-def publication_currency() -> str:
-    """The currency money is shown in: the CURRENCY setting when the site has one, else the
-    plans' own (one publication sells in one currency)."""
-    configured = getattr(settings, "CURRENCY", "")
-    if configured:
-        return str(configured).lower()
-    return (
-        Plan.objects.order_by("-active", "order").values_list("currency", flat=True).first()
-        or "usd"
-    )
 
 
 def gift_members(*, now: datetime) -> int:

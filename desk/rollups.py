@@ -23,10 +23,9 @@ from django.utils import timezone
 from jobs.tasks import schedule
 from newsletters.models import NewsletterSubscription
 from subscriptions.history import PAYING, twelfths
-from subscriptions.models import Status, SubscriptionChange
+from subscriptions.models import Status, SubscriptionChange, publication_currency
 
 from .models import DailyFigures
-from .numbers import publication_currency
 
 log = logging.getLogger(__name__)
 

@@ -94,7 +94,8 @@ def test_free_members_comps_and_newsletter_members_are_counted_each_day(today):
 
 
 def test_the_first_run_rebuilds_the_past_and_keeps_exactly_one_run_waiting(today):
-    joined = timezone.now() - timedelta(days=40)
+    # Noon, newsroom time, forty days ago: a day that a clock change cannot move.
+    joined = day_start(today - timedelta(40)) + timedelta(hours=12)
     verified_user("old@example.com", date_joined=joined)
     change("sub_old", "", "active", day=today - timedelta(35), backfilled=True)
     ensure_periodic_tasks()

@@ -77,7 +77,7 @@ def test_the_gift_page_costs_the_same_however_many_plans(
     with django_assert_num_queries(2):  # the plan that prices gifts, navigation
         response = client.get("/give/")
     assert response.status_code == 200
-    assert "$27.00" in response.content.decode()
+    assert "£27.00" in response.content.decode()
 
 
 @pytest.fixture(params=[1, 6], ids=["few", "many"])
