@@ -94,12 +94,17 @@ class OfferQuerySet(models.QuerySet):
 
 
 class Offer(models.Model):
-    """A discount readers take up at /offer/<code>/, backed by a Stripe coupon and promotion
-    code made when an editor saves it. Archiving switches the code off at Stripe."""
+    """A discount or a free trial readers take up at /offer/<code>/.
+
+    A discount is backed by a Stripe coupon and promotion code made when an editor saves it
+    (archiving switches the code off at Stripe); a trial is no coupon at all, only the days
+    Checkout is given as `subscription_data.trial_period_days`.
+    """
 
     class Kind(models.TextChoices):
         PERCENT = "percent", "Percent off"
         AMOUNT = "amount", "Amount off"
+        TRIAL = "trial", "A free trial"
 
     class Duration(models.TextChoices):
         ONCE = "once", "The first payment"
@@ -126,6 +131,12 @@ class Offer(models.Model):
         null=True, blank=True, help_text="In cents, in the plans' currency."
     )
     currency = models.CharField(max_length=3, default="usd")
+    trial_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="For a free trial: its length in days (one trial per reader, as on pricing).",
+    )
     duration = models.CharField(max_length=10, choices=Duration.choices, default=Duration.ONCE)
     duration_in_months = models.PositiveSmallIntegerField(null=True, blank=True)
     plans = models.ManyToManyField(
@@ -150,9 +161,15 @@ class Offer(models.Model):
     def get_absolute_url(self):
         return reverse("subscriptions:offer", args=[self.code])
 
+    @property
+    def is_trial(self) -> bool:
+        return self.kind == self.Kind.TRIAL
+
     def terms(self) -> str:
         from .money import format_money
 
+        if self.is_trial:
+            return f"a {self.trial_days}-day free trial, then the usual price"
         off = (
             f"{self.percent_off}% off"
             if self.kind == self.Kind.PERCENT
@@ -167,8 +184,8 @@ class Offer(models.Model):
 
     def discounted(self, amount: int | None) -> int | None:
         """A price after this offer, as the first payment will be."""
-        if amount is None:
-            return None
+        if amount is None or self.is_trial:
+            return amount
         if self.kind == self.Kind.PERCENT:
             return amount - round(amount * (self.percent_off or 0) / 100)
         return max(amount - (self.amount_off or 0), 0)

@@ -1,5 +1,6 @@
-"""Offers in the admin: saving a new offer makes its coupon and promotion code at Stripe;
-archiving switches the code off. Terms never change once made: Stripe's coupons cannot."""
+"""Offers in the admin: saving a new discount offer makes its coupon and promotion code at
+Stripe (a trial offer needs neither: Checkout is given its days); archiving switches the code
+off. Terms never change once made: Stripe's coupons cannot."""
 
 import stripe
 from django import forms
@@ -18,6 +19,7 @@ TERMS = [
     "percent_off",
     "amount_off",
     "currency",
+    "trial_days",
     "duration",
     "duration_in_months",
     "plans",
@@ -45,18 +47,33 @@ class OfferForm(forms.ModelForm):
         data = super().clean() or {}
         if self.instance.pk or self.errors:
             return data
-        percent = data.get("kind") == Offer.Kind.PERCENT
-        if percent and not data.get("percent_off"):
+        kind = data.get("kind")
+        percent = kind == Offer.Kind.PERCENT
+        if kind == Offer.Kind.TRIAL:
+            if not data.get("trial_days"):
+                self.add_error("trial_days", "Say how many days the free trial lasts.")
+        elif percent and not data.get("percent_off"):
             self.add_error("percent_off", "Say how many percent off.")
-        if not percent and not data.get("amount_off"):
+        elif not percent and not data.get("amount_off"):
             self.add_error("amount_off", "Say how much off, in cents.")
-        if data.get("duration") == Offer.Duration.REPEATING and not data.get("duration_in_months"):
+        if (
+            kind != Offer.Kind.TRIAL
+            and data.get("duration") == Offer.Duration.REPEATING
+            and not data.get("duration_in_months")
+        ):
             self.add_error("duration_in_months", "Say for how many months.")
         ends, starts = data.get("ends_at"), data.get("starts_at")
         if ends and (ends <= timezone.now() or (starts and ends <= starts)):
             self.add_error("ends_at", "The end must be in the future and after the start.")
         if self.errors:
             return data
+        if kind == Offer.Kind.TRIAL:
+            # Nothing at Stripe: the days go to each Checkout, the one-trial rule is ours.
+            self.instance.percent_off = self.instance.amount_off = None
+            self.instance.duration_in_months = None
+            data["percent_off"] = data["amount_off"] = data["duration_in_months"] = None
+            return data
+        data["trial_days"] = None
         offer = Offer(**{k: v for k, v in data.items() if k != "plans"})
         if not percent:
             offer.percent_off = None

@@ -9,7 +9,14 @@ from django.views.decorators.http import require_safe
 
 from newsroom import clock
 
+from .entitlements import may_start_trial
 from .models import Offer, Plan, Subscription
+
+# The pricing page's words for the one-trial-per-reader rule, said of an offer.
+SECOND_TRIAL = (
+    "Free trials are for new subscribers. You have subscribed before, so this offer is not "
+    "for you; our plans are still open to you."
+)
 
 
 def find_offer(code) -> Offer | None:
@@ -43,6 +50,16 @@ def refusal(offer: Offer, *, plan: Plan | None = None, now=None) -> str:
     return ""
 
 
+def trial_refusal(offer: Offer, user) -> str:
+    """Why this reader may not take up this trial offer ('' when they may, or it is no trial).
+
+    The rule is `entitlements.may_start_trial`, the one pricing follows: one trial a reader.
+    """
+    if offer.is_trial and not may_start_trial(user):
+        return SECOND_TRIAL
+    return ""
+
+
 def render_offer(request, offer: Offer, *, error: str = "", status: int = 200):
     closed = refusal(offer)
     subscription = None
@@ -52,6 +69,8 @@ def render_offer(request, offer: Offer, *, error: str = "", status: int = 200):
     context = {
         "offer": offer,
         "closed": closed,
+        # Asked only of a signed-in reader without a live subscription (no query otherwise).
+        "not_for_you": "" if closed or subscription else trial_refusal(offer, request.user),
         "subscription": subscription,
         "attempt": uuid.uuid4().hex,
         "offer_plans": [

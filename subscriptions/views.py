@@ -18,7 +18,7 @@ from . import services
 from .attribution import VIA_GIFT
 from .entitlements import billing_state, forget, may_start_trial
 from .models import DuplicateSubscription, Offer, Plan, Subscription
-from .offers import find_offer, refusal, render_offer
+from .offers import find_offer, refusal, render_offer, trial_refusal
 from .stripe_client import UNAVAILABLE
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,9 @@ def _offer_or_refusal(request, code, plan):
     why = refusal(offer, plan=plan)
     if why:
         return None, render_offer(request, offer, error=why, status=410)
+    # A second trial: the offer is open, only not to this reader (asked again after sign-in).
+    if request.user.is_authenticated and trial_refusal(offer, request.user):
+        return None, render_offer(request, offer, status=403)
     return offer, None
 
 

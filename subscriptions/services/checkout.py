@@ -38,11 +38,14 @@ def start_checkout(
 ) -> str:
     """Create a Checkout Session for `plan` and return the URL to send the reader to.
 
-    A plan's free trial goes only to a reader who has never subscribed; Checkout still takes
-    their card (payment_method_collection "always"), and Stripe charges when the trial ends.
+    A plan's free trial, or a trial offer's (which replaces it), goes only to a reader who has
+    never subscribed; Checkout still takes their card (payment_method_collection "always"),
+    and Stripe charges when the trial ends. A discount offer goes to Checkout as `discounts`.
     """
     price_id = plan.price_id(interval)
-    trial_days = plan.trial_days if plan.trial_days and may_start_trial(user) else 0
+    trial_offer = offer is not None and offer.is_trial
+    days = (offer.trial_days or 0) if trial_offer and offer else plan.trial_days
+    trial_days = days if days and may_start_trial(user) else 0
     # A reader still on a gift subscription pays from when it ends (giftsubs/services.py).
     trial_days = max(trial_days, gift_days_left(user))
     customer = ensure_customer(user=user)
@@ -67,10 +70,10 @@ def start_checkout(
         "metadata": {**metadata, "return_to": return_to},
         "subscription_data": subscription_data,
     }
-    if offer is not None:
+    if offer is not None and not trial_offer:
         # Stripe takes either a discount or a code box, not both.
         params["discounts"] = [{"promotion_code": offer.stripe_promotion_code_id}]
-    else:
+    elif offer is None:
         params["allow_promotion_codes"] = True
     key = idempotency_key(
         "checkout", user.pk, price_id, attempt, trial_days, offer.code if offer else ""
