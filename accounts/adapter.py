@@ -10,10 +10,12 @@ from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from emails.sending import queue_message
+from newsroom.emails import inline_css, layout_context
 from newsroom.site import scheme_and_host
 
 # Banners that repeat what the page already says: the code page names the address the code
@@ -57,11 +59,24 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Emails are rendered outside the site's pages, so they get its name and address here
         # rather than from the request host that allauth would otherwise use as the name.
-        context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+        context = layout_context(
+            {"account_url": f"{settings.SITE_URL}{reverse('accounts:account')}", **context}
+        )
         if self._queue_mail:
             queue_message(self.render_mail(template_prefix, email, context))
             return
         super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # The HTML part extends the site's one email layout; its CSS is inlined here as
+        # `newsroom.emails.render_email` does for every other email.
+        message = super().render_mail(template_prefix, email, context, headers)
+        if isinstance(message, EmailMultiAlternatives):
+            alternatives, message.alternatives = message.alternatives, []
+            for content, mimetype in alternatives:
+                html = mimetype == "text/html"
+                message.attach_alternative(inline_css(str(content)) if html else content, mimetype)
+        return message
 
     def send_account_already_exists_mail(self, email: str) -> None:
         # Sent, during the sign-up request, instead of the code a new address gets. Its

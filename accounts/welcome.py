@@ -20,8 +20,7 @@ def welcome_new_member(sender, request, email_address, **kwargs) -> None:
     send_once(
         f"welcome:{user.pk}",
         to=email_address.email,
-        subject=f"Welcome to {settings.SITE_NAME}",
-        template="accounts/email/welcome.txt",
+        template_prefix="accounts/email/welcome",
         context={
             "user": user,
             "site_name": settings.SITE_NAME,

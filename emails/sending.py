@@ -10,6 +10,11 @@
         context={...},                                       # rendered here, not in the task
     )
 
+Welcome, billing and account emails use the site's one email layout (the newsletters' own,
+CSS inlined, with a text alternative): `send_in_layout(to=..., template_prefix=..., context=...)`
+renders `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` (which extends
+`email/layout.html`) through `newsroom.emails.render_email` and queues the result.
+
 Call it inside the transaction that makes the email necessary: the queued task commits (or
 rolls back) with it. The worker sends through MAILERS["default"] (so suppressions and the
 outbox apply); a failure is retried with exponential backoff (1 minute doubling, 8 attempts:
@@ -22,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from jobs.tasks import retried_task
+from newsroom.emails import build_message, render_email
 
 from .models import SentOnce
 
@@ -54,12 +60,32 @@ def send_later(
     return queue_message(message)
 
 
+def send_in_layout(
+    *,
+    to: str,
+    template_prefix: str,
+    context: dict,
+    from_email: str | None = None,
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
+    """Render one email in the site's layout now (HTML with CSS inlined, and its text) and
+    queue it; returns the task's id."""
+    rendered = render_email(template_prefix, context)
+    message = build_message(
+        rendered, to=[to], from_email=from_email, reply_to=reply_to, headers=headers
+    )
+    return queue_message(message)
+
+
 def send_once(key: str, **email) -> bool:
-    """`send_later(**email)` unless an email with this key was already queued; True if queued."""
+    """`send_in_layout(**email)` (or `send_later`, for a text-only `template`) unless an email
+    with this key was already queued; True if queued."""
+    send = send_in_layout if "template_prefix" in email else send_later
     try:
         with transaction.atomic():
             SentOnce.objects.create(key=key)
-            send_later(**email)
+            send(**email)
     except IntegrityError:
         return False
     return True

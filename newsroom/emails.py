@@ -69,17 +69,27 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
 
 
-def render_email(template_prefix: str, context: dict) -> RenderedEmail:
-    """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` (CSS inlined)."""
-    context = {
+def inline_css(html: str) -> str:
+    """The layout's `<style>` copied onto each element (and kept, for its media queries)."""
+    return _INLINER.inline(html)
+
+
+def layout_context(context: dict) -> dict:
+    """What `email/layout.html` needs besides the email's own context."""
+    return {
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "postal_address": settings.PUBLICATION_POSTAL_ADDRESS,
         **context,
     }
+
+
+def render_email(template_prefix: str, context: dict) -> RenderedEmail:
+    """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` (CSS inlined)."""
+    context = layout_context(context)
     subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
     text = render_to_string(f"{template_prefix}.txt", context).strip() + "\n"
-    html = _INLINER.inline(render_to_string(f"{template_prefix}.html", context))
+    html = inline_css(render_to_string(f"{template_prefix}.html", context))
     return RenderedEmail(subject=subject, text=text, html=html)
 
 

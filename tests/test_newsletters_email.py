@@ -84,6 +84,12 @@ def test_the_html_is_a_table_layout_with_css_inlined_and_a_view_in_browser_link(
     assert f"{link}" in html and "View in your browser" in html
 
 
+def test_the_text_alternative_opens_with_the_view_in_browser_link(story, newsletter):
+    text = render_story(story, newsletter=newsletter, full=False, unsubscribe_url=UNSUBSCRIBE).text
+    page = f"https://news.example.com/{story.section.slug}/{story.slug}/"
+    assert text.startswith(f"View in your browser: {page}\n\n{story.headline}\n")
+
+
 def test_the_message_has_one_click_unsubscribe_headers_sender_and_reply_to(story, newsletter):
     email = render_story(story, newsletter=newsletter, full=True, unsubscribe_url=UNSUBSCRIBE)
     message = story_message(

@@ -6,7 +6,7 @@ import stripe
 from django.conf import settings
 from django.urls import reverse
 
-from emails.sending import send_later
+from emails.sending import send_in_layout
 
 from ..models import (
     DuplicateSubscription,
@@ -112,10 +112,9 @@ def _tell_reader_of_duplicate(record: DuplicateSubscription) -> None:
         "amount": format_money(record.amount_refunded, record.currency),
         "account_url": settings.SITE_URL + reverse("accounts:account"),
     }
-    send_later(
+    send_in_layout(
         to=record.user.email,
-        subject=f"We cancelled your second {settings.SITE_NAME} subscription",
-        template="subscriptions/email/duplicate_cancelled.txt",
+        template_prefix="subscriptions/email/duplicate_cancelled",
         context=context,
     )
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from emails.sending import send_later
+from emails.sending import send_in_layout
 
 from ..models import (
     PaymentActionNotice,
@@ -47,11 +47,8 @@ def notify_payment_failed(
         "billing_url": settings.SITE_URL + reverse("accounts:account"),
         "amount": format_money(amount_due, currency),
     }
-    send_later(
-        to=user.email,
-        subject=f"Your payment to {settings.SITE_NAME} failed",
-        template="subscriptions/email/payment_failed.txt",
-        context=context,
+    send_in_layout(
+        to=user.email, template_prefix="subscriptions/email/payment_failed", context=context
     )
     return True
 
@@ -78,11 +75,11 @@ def notify_payment_action_required(*, invoice: dict) -> bool:
         "site_name": settings.SITE_NAME,
         "invoice_url": url,
         "amount": format_money(invoice.get("amount_due"), invoice.get("currency") or ""),
+        "account_url": settings.SITE_URL + reverse("accounts:account"),
     }
-    send_later(
+    send_in_layout(
         to=user.email,
-        subject=f"Please confirm your payment to {settings.SITE_NAME}",
-        template="subscriptions/email/payment_action_required.txt",
+        template_prefix="subscriptions/email/payment_action_required",
         context=context,
     )
     return True
@@ -99,9 +96,6 @@ def notify_trial_ending(*, subscription: Subscription) -> None:
         "cancel_at_period_end": subscription.cancel_at_period_end,
         "account_url": settings.SITE_URL + reverse("accounts:account"),
     }
-    send_later(
-        to=user.email,
-        subject=f"Your {settings.SITE_NAME} trial ends soon",
-        template="subscriptions/email/trial_ending.txt",
-        context=context,
+    send_in_layout(
+        to=user.email, template_prefix="subscriptions/email/trial_ending", context=context
     )

@@ -45,3 +45,16 @@ def test_a_newcomer_reads_the_code_and_the_welcome_in_the_outbox(
     screenshot(outbox, "outbox", "3-the-welcome-email")
     outbox.locator(".outbox-body").get_by_role("link").first.click()
     expect(outbox).to_have_url(site + "/pricing/")
+
+    # Its HTML part wears the newsletters' layout, and holds on a desktop and a phone.
+    outbox.go_back()
+    outbox.get_by_role("link", name="See the HTML version").click()
+    expect(outbox.get_by_role("heading", level=1)).to_have_text("Welcome to The Newsroom")
+    for width in (600, 320):
+        outbox.set_viewport_size({"width": width, "height": 900})
+        expect(outbox.get_by_role("link", name="See the plans")).to_be_visible()
+        expect(outbox.get_by_text("1 Harbour Street")).to_be_visible()
+        assert outbox.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(outbox, "outbox", f"4-the-welcome-email-html-{width}px")
+    outbox.get_by_role("link", name="See the plans").click()
+    expect(outbox).to_have_url(site + "/pricing/")
