@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscriptions', '0011_backfill_history'),
+        ('subscriptions', '0012_offer_trials'),
     ]
 
     operations = [
