@@ -448,6 +448,9 @@ CURRENCY = env_str("CURRENCY", "gbp").lower()
 STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 5)
 STRIPE_DEADLINE = env_int("STRIPE_DEADLINE", 8)
 STRIPE_BREAKER_SECONDS = env_int("STRIPE_BREAKER_SECONDS", 30)
+# Stripe Tax: Checkout asks for the billing address and adds the tax due there (VAT, sales
+# tax) on top of the plan's price. Needs Stripe Tax set up in the Stripe account.
+STRIPE_AUTOMATIC_TAX = env_bool("STRIPE_AUTOMATIC_TAX", False)
 SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
 if (
     not STRIPE_SECRET_KEY.startswith(stripe_defaults.STANDIN_SECRET_KEY)

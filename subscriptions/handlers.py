@@ -103,7 +103,15 @@ def on_trial_will_end(subscription: dict):
 
 def on_invoice_paid(invoice: dict):
     subscription_id = _subscription_of_invoice(invoice)
-    return _refetch(subscription_id) if subscription_id else None
+    if not subscription_id:
+        return None
+
+    def after(stored):
+        # What it cost, tax included: read from the signed event, as the amounts are final.
+        if stored is not None:
+            services.record_payment(subscription=stored, invoice=invoice)
+
+    return _refetch(subscription_id, after=after)
 
 
 def on_invoice_payment_failed(invoice: dict):

@@ -310,6 +310,12 @@ class Subscription(models.Model):
         Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions"
     )
     discount_ends_at = models.DateTimeField(null=True, blank=True)
+    # The last payment Stripe took for it (invoice.paid), with the tax in it (Stripe Tax):
+    # what the account page shows. Amounts in the currency's minor unit.
+    last_payment_amount = models.PositiveIntegerField(null=True, blank=True)
+    last_payment_tax = models.PositiveIntegerField(null=True, blank=True)
+    last_payment_currency = models.CharField(max_length=3, blank=True)
+    last_payment_at = models.DateTimeField(null=True, blank=True)
     # Where the checkout started (from Stripe's metadata): conversions per article and offer.
     source = models.CharField(max_length=20, choices=Source.choices, blank=True)
     source_article = models.ForeignKey(

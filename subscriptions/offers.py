@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -84,6 +85,7 @@ def render_offer(request, offer: Offer, *, error: str = "", status: int = 200):
             for plan in plans
         ],
         "error": error,
+        "tax_added": settings.STRIPE_AUTOMATIC_TAX,
     }
     if closed and status == 200:
         status = 410

@@ -4,6 +4,7 @@ import uuid
 
 import stripe
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -90,6 +91,7 @@ def _pricing_context(request, *, next_url: str, error: str = ""):
         "next": next_url,
         "attempt": uuid.uuid4().hex,
         "error": error,
+        "tax_added": settings.STRIPE_AUTOMATIC_TAX,
     }
 
 

@@ -49,6 +49,7 @@ COLLECTIONS = (
     "coupons",
     "promotion_codes",
     "discounts",
+    "tax_rates",
 )
 
 # id prefix -> collection, used by ``expand``.
@@ -67,6 +68,7 @@ PREFIXES = (
     ("re_", "refunds"),
     ("promo_", "promotion_codes"),
     ("di_", "discounts"),
+    ("txr_", "tax_rates"),
 )
 
 OBJECT_NAMES = {
@@ -85,6 +87,7 @@ OBJECT_NAMES = {
     "coupons": "coupon",
     "promotion_codes": "promotion code",
     "discounts": "discount",
+    "tax_rates": "tax rate",
 }
 
 

@@ -11,6 +11,7 @@ from . import pages
 from .common import StripeError
 from .consent import terms_required
 from .params import parse_params
+from .resources.tax import COUNTRIES
 
 if TYPE_CHECKING:
     from .server import Handler
@@ -103,9 +104,13 @@ def _checkout_post(handler: Handler, session: dict[str, Any]) -> None:
             "card_cvc",
             "card_name",
             "terms_of_service",
+            *ADDRESS,
         )
     }
-    error = _validate_card_form(values, store.now())
+    asks_address = (store.sub_state.get(session["id"], {}).get("tax") or {}).get("collect_address")
+    error = _validate_card_form(values, store.now()) or (
+        _validate_address(values) if asks_address else None
+    )
     if not error and terms_required(session) and values["terms_of_service"] != "accepted":
         error = "Please agree to the terms of service to continue."
     if error:
@@ -113,7 +118,18 @@ def _checkout_post(handler: Handler, session: dict[str, Any]) -> None:
         return
     try:
         store.complete_checkout(
-            session["id"], values["email"], values["card_name"] or None, values["card_number"]
+            session["id"],
+            values["email"],
+            values["card_name"] or None,
+            values["card_number"],
+            address={
+                "country": values["address_country"],
+                "line1": values["address_line1"],
+                "city": values["address_city"] or None,
+                "postal_code": values["address_postal_code"],
+            }
+            if asks_address
+            else None,
         )
     except StripeError as err:
         status = 402 if err.type == "card_error" else 400
@@ -129,6 +145,17 @@ def _checkout_post(handler: Handler, session: dict[str, Any]) -> None:
         handler.send_html(
             200, pages.message_page("Payment complete", "Thanks! Your subscription is active.")
         )
+
+
+ADDRESS = ("address_country", "address_line1", "address_city", "address_postal_code")
+
+
+def _validate_address(values: dict[str, str]) -> str | None:
+    if values["address_country"] not in COUNTRIES:
+        return "Choose your country."
+    if not values["address_line1"] or not values["address_postal_code"]:
+        return "Enter your billing address: its first line and postal code."
+    return None
 
 
 def _validate_card_form(values: dict[str, str], now: int) -> str | None:

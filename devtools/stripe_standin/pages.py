@@ -7,6 +7,7 @@ from typing import Any
 
 from .common import fmt_amount, fmt_date
 from .consent import terms_box
+from .resources.tax import COUNTRIES
 from .store import Store
 
 CSS = """
@@ -120,6 +121,9 @@ def checkout_page(
     total = fmt_amount(session["amount_total"], session["currency"] or "usd")
     # A one-time payment (a gift, say) is paid, not subscribed to.
     action = "Pay" if session["mode"] == "payment" else "Subscribe"
+    tax = state.get("tax") or {}
+    if tax.get("enabled") and session["amount_total"]:
+        total += " plus tax, from your billing address"
 
     def field(name: str, label: str, **attrs: str) -> str:
         extra = "".join(f' {k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items())
@@ -167,6 +171,7 @@ def checkout_page(
         )
         + "</div></div>"
         + field("card_name", "Name on card", autocomplete="cc-name")
+        + (_address_fields(values, field) if tax.get("collect_address") else "")
         + terms_box(session, ticked=values.get("terms_of_service") == "accepted")
         + f'<button type="submit" class="full">{action}</button>'
         '<p class="muted">Test cards: 4242 4242 4242 4242 succeeds · '
@@ -174,6 +179,24 @@ def checkout_page(
         "charges fail.</p></form></div>"
     )
     return layout(title, body)
+
+
+def _address_fields(values: dict[str, str], field) -> str:
+    """The billing address Checkout asks for (billing_address_collection, Stripe Tax)."""
+    chosen = values.get("address_country", "")
+    options = '<option value="">Choose…</option>' + "".join(
+        f'<option value="{code}"{" selected" if code == chosen else ""}>{escape(name)}</option>'
+        for code, name in COUNTRIES.items()
+    )
+    return (
+        "<fieldset><legend>Billing address</legend>"
+        f'<label for="address_country">Country</label>'
+        f'<select id="address_country" name="address_country" required>{options}</select>'
+        + field("address_line1", "Address line 1", autocomplete="address-line1")
+        + field("address_city", "City", autocomplete="address-level2")
+        + field("address_postal_code", "Postal code", autocomplete="postal-code")
+        + "</fieldset>"
+    )
 
 
 def portal_page(
@@ -269,6 +292,9 @@ def index_page(base: str) -> str:
 def invoice_page(store: Store, invoice: dict) -> str:
     """A hosted invoice: what is due, and a button standing for the bank's confirmation."""
     amount = escape(fmt_amount(invoice["amount_due"], invoice["currency"]))
+    tax = sum(t["amount"] for t in invoice.get("total_taxes") or [])
+    if tax:
+        amount += escape(f", including {fmt_amount(tax, invoice['currency'])} tax")
     title = "Invoice"
     if invoice["status"] == "paid":
         body = (

@@ -44,6 +44,7 @@ from .resources import (
     products,
     promotion_codes,
     subscriptions,
+    tax,
 )
 from .routing import Rendering, Request
 from .store import Store
@@ -65,6 +66,7 @@ RESOURCE_MODULES = (
     invoices,
     payments,
     portal,
+    tax,
     events,
 )
 ROUTES: list[tuple[str, re.Pattern[str], Callable[[Handler, Request], dict[str, Any]]]] = [

@@ -20,6 +20,7 @@ from .resources.prices import PriceStore
 from .resources.products import ProductStore
 from .resources.promotion_codes import PromotionCodeStore
 from .resources.subscriptions import SubscriptionStore
+from .resources.tax import TaxStore
 
 
 class Store(
@@ -31,6 +32,7 @@ class Store(
     CheckoutStore,
     SubscriptionStore,
     InvoiceStore,
+    TaxStore,
     PaymentStore,
     PortalStore,
     ClockStore,

@@ -75,6 +75,7 @@ from .sync import (
     live_subscription,
     live_subscription_anywhere,
     mark_canceled,
+    record_payment,
     store_fetched,
     sync_subscription,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "notify_payment_action_required",
     "notify_payment_failed",
     "notify_trial_ending",
+    "record_payment",
     "portal_url",
     "start_checkout",
     "store_fetched",

@@ -4,6 +4,7 @@ import logging
 from typing import cast
 
 import stripe
+from django.conf import settings
 from django.urls import reverse
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsSubscriptionData
 
@@ -77,6 +78,12 @@ def start_checkout(
         "consent_collection": {"terms_of_service": "required"},
         "custom_text": {"terms_of_service_acceptance": {"message": terms_sentence()}},
     }
+    if settings.STRIPE_AUTOMATIC_TAX:
+        # Stripe Tax needs the reader's address: asked on Stripe's page and kept on the
+        # customer, so each renewal is taxed where they live.
+        params["automatic_tax"] = {"enabled": True}
+        params["billing_address_collection"] = "required"
+        params["customer_update"] = {"address": "auto"}
     if offer is not None and not trial_offer:
         # Stripe takes either a discount or a code box, not both.
         params["discounts"] = [{"promotion_code": offer.stripe_promotion_code_id}]

@@ -5,7 +5,7 @@ import logging
 import stripe
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from newsroom import clock
@@ -198,6 +198,41 @@ def _offer_values(data: dict) -> dict:
     if isinstance(discounts, list) and all(isinstance(d, dict) for d in discounts):
         values["discount_ends_at"] = to_datetime(discounts[0].get("end")) if discounts else None
     return values
+
+
+def _amount(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def record_payment(*, subscription: Subscription, invoice: dict) -> bool:
+    """Note a paid invoice's amount and the tax in it on its subscription (the account page
+    shows them). An older invoice arriving late never replaces a newer one. True if noted."""
+    paid = _amount(invoice.get("amount_paid"))
+    currency = invoice.get("currency")
+    if not paid or not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
+        return False
+    taxes = invoice.get("total_taxes") or []
+    amounts = [_amount(t.get("amount")) for t in taxes if isinstance(t, dict)]
+    if not isinstance(taxes, list) or None in amounts or len(amounts) != len(taxes):
+        log.warning("Ignoring the malformed taxes of invoice %r", invoice.get("id"))
+        return False
+    transitions = invoice.get("status_transitions") or {}
+    stamp = _amount(transitions.get("paid_at") if isinstance(transitions, dict) else None)
+    stamp = stamp or _amount(invoice.get("created"))
+    if not stamp:
+        return False
+    when = to_datetime(stamp)
+    newer = Q(last_payment_at__isnull=True) | Q(last_payment_at__lte=when)
+    return bool(
+        Subscription.objects.filter(pk=subscription.pk)
+        .filter(newer)
+        .update(
+            last_payment_amount=paid,
+            last_payment_tax=sum(a for a in amounts if a is not None),
+            last_payment_currency=currency.lower(),
+            last_payment_at=when,
+        )
+    )
 
 
 def live_subscription(*, user) -> Subscription | None:

@@ -21,6 +21,7 @@ from ..common import (
 from ..consent import consent_collection, custom_text
 from ..routing import Request, Route
 from ..state import StoreState
+from .tax import empty_address
 
 if TYPE_CHECKING:
     from ..server import Handler
@@ -114,6 +115,7 @@ class CheckoutStore(StoreState):
             discount, amount_discount = self._checkout_discount(params, customer, prices, subtotal)
             consent = consent_collection(params)
             text = custom_text(params, consent)
+            tax = self._checkout_tax_params(params, customer)
             now = self.now()
             cs_id = new_id("cs_test_", 58)
             session = {
@@ -126,10 +128,11 @@ class CheckoutStore(StoreState):
                 "amount_subtotal": subtotal,
                 "amount_total": 0 if trial_days else subtotal - amount_discount,
                 "automatic_tax": {
-                    "enabled": False,
-                    "liability": None,
-                    "status": None,
-                    "provider": None,
+                    "enabled": tax["enabled"],
+                    "liability": {"type": "self"} if tax["enabled"] else None,
+                    # Until the reader gives their address, Stripe cannot say the tax.
+                    "status": "requires_location_inputs" if tax["enabled"] else None,
+                    "provider": "stripe" if tax["enabled"] else None,
                 },
                 "billing_address_collection": params.get("billing_address_collection"),
                 "cancel_url": params.get("cancel_url"),
@@ -202,6 +205,7 @@ class CheckoutStore(StoreState):
                 "payment_intent_metadata": merge_metadata(
                     {}, (params.get("payment_intent_data") or {}).get("metadata")
                 ),
+                "tax": tax,
             }
             self.save()
             return session
@@ -285,14 +289,27 @@ class CheckoutStore(StoreState):
         session["url"] = None
         self.emit("checkout.session.expired", session, request=request)
 
-    def complete_checkout(self, cs_id: str, email: str, name: str | None, card_number: str):
-        """Pay a checkout session with a test card.  Raises StripeError on failure."""
+    def complete_checkout(
+        self,
+        cs_id: str,
+        email: str,
+        name: str | None,
+        card_number: str,
+        address: dict[str, Any] | None = None,
+    ):
+        """Pay a checkout session with a test card (and the billing address, when it asked
+        for one).  Raises StripeError on failure."""
         with self.lock:
             session = self.get("checkout_sessions", cs_id)
             if session["status"] != "open":
                 raise StripeError(f"This Checkout Session is {session['status']}.")
             behaviour = card_behaviour(card_number)
             state = self.sub_state[cs_id]
+            tax = state.get("tax") or {}
+            if tax.get("collect_address") and not (address or {}).get("country"):
+                raise StripeError("Enter your billing address.", param="billing_address")
+            if tax.get("enabled"):
+                self._tax_checkout(session, address or {})
             trial_days = state.get("trial_period_days")
             if behaviour == "decline" or (
                 behaviour == "fail_on_charge"
@@ -314,6 +331,10 @@ class CheckoutStore(StoreState):
             else:
                 cus = self.create_customer({"email": email, "name": name})
                 cus_id = cus["id"]
+            if address and (tax.get("save_address") or not session["customer"]):
+                # customer_update[address]=auto, or a customer Checkout made: renewals are
+                # taxed from the address given here.
+                cus["address"] = {**empty_address(), **address}
             digits = "".join(ch for ch in card_number if ch.isdigit())
             self.cards[cus_id] = {"last4": digits[-4:], "brand": "visa", "behaviour": behaviour}
             discount = state.get("discount")
@@ -329,6 +350,7 @@ class CheckoutStore(StoreState):
                 trial_days=trial_days,
                 force_paid=True,
                 discount=discount,
+                automatic_tax=bool(tax.get("enabled")),
             )
             session.update(
                 {
@@ -345,7 +367,7 @@ class CheckoutStore(StoreState):
                     "invoice": invoice["id"],
                     "url": None,
                     "customer_details": {
-                        "address": None,
+                        "address": {**empty_address(), **address} if address else None,
                         "email": email or cus["email"],
                         "name": name or cus["name"],
                         "phone": None,

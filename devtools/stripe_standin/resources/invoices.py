@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from ..common import DAY, new_id
@@ -81,7 +82,14 @@ class InvoiceStore(StoreState):
             off = min(self._discount_amount(coupon, prices), subtotal)
             discount_ids.append(di_id)
             discount_amounts.append({"amount": off, "discount": di_id})
-        total = subtotal - sum(d["amount"] for d in discount_amounts)
+        total_excluding_tax = subtotal - sum(d["amount"] for d in discount_amounts)
+        # Stripe Tax (resources/tax.py): from the customer's address, on top of the price.
+        automatic_tax = bool((sub.get("automatic_tax") or {}).get("enabled"))
+        country = self._customer_country(sub["customer"]) if automatic_tax else None
+        taxes = self._taxes(country, total_excluding_tax) if automatic_tax else []
+        if taxes and lines:
+            lines[0]["taxes"] = taxes
+        total = total_excluding_tax + sum(t["amount"] for t in taxes)
         seq = cus.get("next_invoice_sequence", 1)
         if cus:
             cus["next_invoice_sequence"] = seq + 1
@@ -99,11 +107,13 @@ class InvoiceStore(StoreState):
             "attempted": False,
             "auto_advance": True,
             "automatic_tax": {
-                "enabled": False,
-                "liability": None,
-                "status": None,
+                "enabled": automatic_tax,
+                "liability": {"type": "self"} if automatic_tax else None,
+                "status": ("complete" if country else "requires_location_inputs")
+                if automatic_tax
+                else None,
                 "disabled_reason": None,
-                "provider": None,
+                "provider": "stripe" if automatic_tax else None,
             },
             "billing_reason": billing_reason,
             "collection_method": "charge_automatically",
@@ -111,7 +121,7 @@ class InvoiceStore(StoreState):
             "currency": sub["currency"],
             "custom_fields": None,
             "customer": sub["customer"],
-            "customer_address": None,
+            "customer_address": copy.deepcopy(cus.get("address")),
             "customer_email": cus.get("email"),
             "customer_name": cus.get("name"),
             "customer_phone": cus.get("phone"),
@@ -176,11 +186,11 @@ class InvoiceStore(StoreState):
             "test_clock": None,
             "total": total,
             "total_discount_amounts": discount_amounts,
-            "total_excluding_tax": total,
+            "total_excluding_tax": total_excluding_tax,
             "webhooks_delivered_at": now,
             "automatically_finalizes_at": None,
             "total_pretax_credit_amounts": [],
-            "total_taxes": [],
+            "total_taxes": copy.deepcopy(taxes),
             "amount_overpaid": 0,
             "parent": {
                 "quote_details": None,

@@ -86,7 +86,16 @@ class SubscriptionStore(StoreState):
             return sub
 
     def _create_subscription(
-        self, cus, items, *, metadata, trial_days, force_paid, request=None, discount=None
+        self,
+        cus,
+        items,
+        *,
+        metadata,
+        trial_days,
+        force_paid,
+        request=None,
+        discount=None,
+        automatic_tax=False,
     ):
         now = self.now()
         sub_id = new_id("sub_")
@@ -99,7 +108,11 @@ class SubscriptionStore(StoreState):
         sub = {
             "application": None,
             "application_fee_percent": None,
-            "automatic_tax": {"enabled": False, "liability": None, "disabled_reason": None},
+            "automatic_tax": {
+                "enabled": automatic_tax,
+                "liability": {"type": "self"} if automatic_tax else None,
+                "disabled_reason": None,
+            },
             "billing_cycle_anchor": end if trial_days else now,
             "billing_cycle_anchor_config": None,
             "cancel_at": None,
