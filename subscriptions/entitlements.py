@@ -255,7 +255,7 @@ class BillingSummary:
 def billing_summary(user) -> BillingSummary:
     live = (
         Subscription.objects.filter(user=user, status__in=LIVE)
-        .select_related("plan", "offer")
+        .select_related("plan", "offer", "discount_offer")
         .first()
     )
     comp = ComplimentaryAccess.objects.current().filter(user=user).first()

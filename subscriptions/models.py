@@ -188,6 +188,13 @@ class Offer(models.Model):
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True)
     max_redemptions = models.PositiveIntegerField(null=True, blank=True)
+    # Shown, in Stripe's Customer Portal, to a subscriber who cancels; one at a time.
+    is_retention = models.BooleanField(
+        "retention offer",
+        default=False,
+        editable=False,
+        help_text="Offered to subscribers who cancel, instead of a page of its own.",
+    )
     stripe_coupon_id = models.CharField(max_length=255, blank=True, editable=False)
     stripe_promotion_code_id = models.CharField(max_length=255, blank=True, editable=False)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -197,6 +204,13 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_retention"],
+                condition=Q(is_retention=True),
+                name="one_retention_offer",
+            )
+        ]
 
     def __str__(self):
         return f"{self.code}: {self.name}"
@@ -270,6 +284,8 @@ GRANTING = (Status.ACTIVE, Status.TRIALING)
 ENDED = (Status.CANCELED, Status.INCOMPLETE_EXPIRED)
 # Still billed by Stripe: a reader with one of these must manage it, not buy a second one.
 LIVE = (Status.ACTIVE, Status.TRIALING, Status.PAST_DUE, Status.UNPAID, Status.PAUSED)
+# What a reader may cancel from the account page (not ending already is asked too).
+CANCELLABLE = (Status.ACTIVE, Status.TRIALING, Status.PAST_DUE)
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -310,6 +326,15 @@ class Subscription(models.Model):
         Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions"
     )
     discount_ends_at = models.DateTimeField(null=True, blank=True)
+    # The offer whose coupon is its discount now (the checkout's, or a retention offer taken
+    # when cancelling), from Stripe's discounts.
+    discount_offer = models.ForeignKey(
+        Offer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="discounted_subscriptions",
+    )
     # The last payment Stripe took for it (invoice.paid), with the tax in it (Stripe Tax):
     # what the account page shows. Amounts in the currency's minor unit.
     last_payment_amount = models.PositiveIntegerField(null=True, blank=True)
@@ -343,6 +368,10 @@ class Subscription(models.Model):
         if self.status != Status.PAST_DUE or not self.past_due_since:
             return None
         return self.past_due_since + timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS)
+
+    @property
+    def may_cancel(self) -> bool:
+        return self.status in CANCELLABLE and not self.cancel_at_period_end
 
     @property
     def grants_access(self) -> bool:

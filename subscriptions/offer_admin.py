@@ -5,12 +5,14 @@ off. Terms never change once made: Stripe's coupons cannot."""
 import stripe
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
 from .models import Offer
+from .offers import refusal
 from .stripe_client import UNAVAILABLE
 
 TERMS = [
@@ -95,14 +97,29 @@ class OfferForm(forms.ModelForm):
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
     form = OfferForm
-    list_display = ["code", "name", "terms", "state", "redemptions", "ends_at"]
+    list_display = ["code", "name", "terms", "state", "is_retention", "redemptions", "ends_at"]
     search_fields = ["code", "name"]
     filter_horizontal = ["plans"]
-    actions = ["archive"]
-    readonly_fields = ["page", "stripe_coupon_id", "stripe_promotion_code_id", "archived_at"]
+    actions = ["archive", "make_retention"]
+    readonly_fields = [
+        "page",
+        "is_retention",
+        "stripe_coupon_id",
+        "stripe_promotion_code_id",
+        "archived_at",
+    ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(redemption_count=Count("subscriptions"))
+        # A retention offer is taken up in the portal, so it counts the subscriptions whose
+        # discount it is; any other offer, those bought with it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                redemption_count=Count("subscriptions", distinct=True),
+                retained_count=Count("discounted_subscriptions", distinct=True),
+            )
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -119,6 +136,8 @@ class OfferAdmin(admin.ModelAdmin):
 
     @admin.display(description="Redemptions", ordering="redemption_count")
     def redemptions(self, obj):
+        if obj.is_retention:
+            return f"{obj.retained_count} kept"
         limit = f" of {obj.max_redemptions}" if obj.max_redemptions else ""
         return f"{obj.redemption_count}{limit}"
 
@@ -134,6 +153,29 @@ class OfferAdmin(admin.ModelAdmin):
     @admin.display(description="Page")
     def page(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
+    @admin.action(description="Offer the selected offer to subscribers who cancel")
+    def make_retention(self, request, queryset):
+        offers = list(queryset)
+        if len(offers) != 1:
+            messages.error(request, "Choose one offer: subscribers who cancel are shown one.")
+            return
+        (offer,) = offers
+        closed = not offer.is_retention and refusal(offer)
+        if offer.is_trial or not offer.stripe_coupon_id or closed:
+            messages.error(
+                request,
+                f"{offer.code} cannot be the retention offer: it must be a live discount "
+                "(percent or amount off), not a trial.",
+            )
+            return
+        with transaction.atomic():
+            Offer.objects.filter(is_retention=True).update(is_retention=False)
+            Offer.objects.filter(pk=offer.pk).update(is_retention=True)
+        messages.success(
+            request,
+            f"{offer.code} ({offer.terms()}) is now offered to subscribers who cancel.",
+        )
 
     @admin.action(description="Archive the selected offers (switches their codes off)")
     def archive(self, request, queryset):

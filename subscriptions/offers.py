@@ -38,6 +38,8 @@ def refusal(offer: Offer, *, plan: Plan | None = None, now=None) -> str:
     now = now or clock.now()
     if offer.archived_at is not None:
         return "This offer has ended."
+    if offer.is_retention:
+        return "This offer is not open to new subscribers."
     if offer.starts_at > now:
         when = date_format(timezone.localtime(offer.starts_at), "j F Y")
         return f"This offer starts on {when}."

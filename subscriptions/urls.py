@@ -12,5 +12,6 @@ urlpatterns = [
     path("subscribe/canceled/", views.canceled, name="canceled"),
     path("subscribe/success/", views.success, name="success"),
     path("account/billing/", views.billing, name="billing"),
+    path("account/billing/cancel/", views.cancel, name="cancel"),
     path("stripe/webhook/", webhooks.stripe_webhook, name="webhook"),
 ]

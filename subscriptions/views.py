@@ -347,3 +347,27 @@ def billing(request):
         messages.info(request, "You do not have a subscription yet.")
         return _see_other(reverse("subscriptions:pricing"))
     return _see_other(url)
+
+
+@never_cache
+@login_required
+@require_POST
+def cancel(request):
+    """The account page's "Cancel subscription": Stripe's portal, straight into cancelling,
+    with the retention offer first when there is one for this reader."""
+    try:
+        url = services.cancel_url(
+            user=request.user, return_url=request.build_absolute_uri(portal_return_url())
+        )
+    except UNAVAILABLE:
+        log.warning("Stripe unavailable while opening the cancellation", exc_info=True)
+        return _unavailable(request, retry_label="Cancel my subscription", retry_form={})
+    except stripe.StripeError as error:
+        log.error("Stripe refused a cancellation session for user %s: %s", request.user.pk, error)
+        return _unavailable(
+            request, retry_label="Cancel my subscription", retry_form={}, status=502
+        )
+    if url is None:
+        messages.info(request, "You have no subscription to cancel.")
+        return _see_other(reverse("accounts:account"))
+    return _see_other(url)

@@ -164,7 +164,11 @@ def test_the_account_panel_tells_a_reader_whose_subscription_ended_and_offers_bo
 def test_the_account_panel_keeps_manage_billing_primary_for_a_live_subscription(reader):
     store_subscription(reader, status="active")
     html = render_panel(reader)
-    assert post_forms(html, within="section") == {"/account/billing/": ["Manage billing"]}
+    assert post_forms(html, within="section") == {
+        "/account/billing/": ["Manage billing"],
+        # Cancelling is its own, secondary way into the portal (with the retention offer).
+        "/account/billing/cancel/": ["Cancel subscription"],
+    }
     assert '<button type="submit" class="button">Manage billing</button>' in html
     assert "Subscribe" not in page_text(html, within="section")
 

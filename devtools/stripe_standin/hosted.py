@@ -72,6 +72,12 @@ def handle(handler: Handler, path: str) -> None:
                 except StripeError as err:
                     handler.send_html(400, pages.portal_page(store, bps, error=err.message))
                     return
+                after = (bps.get("flow") or {}).get("after_completion") or {}
+                if after.get("type") == "redirect":
+                    # A deep link's flow is done: back to the site, as Stripe does.
+                    target = after["redirect"]["return_url"]
+                    handler.send_body(303, b"", "text/plain", {"Location": target})
+                    return
                 handler.send_html(200, pages.portal_page(store, bps, message=message))
                 return
             handler.send_html(200, pages.portal_page(store, bps))

@@ -207,6 +207,8 @@ def portal_page(
     error: str | None = None,
 ) -> str:
     title = "Stripe stand-in Billing portal"
+    if (bps.get("flow") or {}).get("type") == "subscription_cancel" and not message:
+        return cancel_flow_page(store, bps, error=error)
     cus = store.data["customers"].get(bps["customer"]) or {}
     subs = [s for s in store.data["subscriptions"].values() if s["customer"] == bps["customer"]]
     subs.reverse()
@@ -268,6 +270,48 @@ def portal_page(
             html += _button(action, sid, "cancel_now", "Cancel now", "danger")
             html += "</div>"
         parts.append(html + "</section>")
+    return layout(title, "".join(parts))
+
+
+def cancel_flow_page(store: Store, bps: dict[str, Any], *, error: str | None = None) -> str:
+    """The portal's cancellation deep link (flow_data type subscription_cancel): one
+    subscription, its retention offer first when the session has one, then "Cancel"."""
+    from .resources.portal import coupon_terms
+
+    title = "Cancel your subscription"
+    flow = bps["flow"]["subscription_cancel"]
+    sub = store.data["subscriptions"][flow["subscription"]]
+    item = sub["items"]["data"][0]
+    sid = escape(sub["id"])
+    action = f"/portal/{escape(bps['id'])}"
+    back = ""
+    if bps.get("return_url"):
+        back = f'<p><a href="{escape(bps["return_url"])}">← Keep my subscription</a></p>'
+    parts = [
+        back,
+        f'<div class="card"><h1>{title}</h1>{_alert(error, None)}'
+        f"<p>{escape(store.product_name(item['price']))} · "
+        f"{escape(store.price_label(item['price']))}</p>"
+        f"<p>If you cancel, your subscription stays active until "
+        f"{escape(fmt_date(item['current_period_end']))} and is not renewed.</p></div>",
+    ]
+    retention = flow.get("retention")
+    accepted = store.sub_state.get(bps["id"], {}).get("retention_accepted")
+    if retention and not accepted:
+        coupon = store.data["coupons"][retention["coupon_offer"]["coupon"]]
+        parts.append(
+            '<section class="card" aria-labelledby="retention">'
+            f'<h2 id="retention">Before you go: {escape(coupon_terms(coupon))}</h2>'
+            "<p>Stay with us and the discount starts with your next payment.</p>"
+            '<div class="actions">'
+            + _button(action, sid, "accept_retention", "Accept offer", "")
+            + "</div></section>"
+        )
+    parts.append(
+        '<div class="card"><div class="actions">'
+        + _button(action, sid, "cancel_at_period_end", "Cancel subscription", "danger")
+        + "</div></div>"
+    )
     return layout(title, "".join(parts))
 
 

@@ -20,9 +20,11 @@ Callers import from `subscriptions.services`; the modules are:
 from .checkout import (
     CheckoutNotFound,
     CheckoutNotPaid,
+    cancel_url,
     complete_checkout,
     fetch_checkout_session,
     portal_url,
+    retention_offer_for,
     start_checkout,
 )
 from .customers import (
@@ -98,6 +100,7 @@ __all__ = [
     "MISSING",
     "apply_subscription",
     "archive_offer",
+    "cancel_url",
     "cancel_subscriptions_for_deleted_user",
     "complete_checkout",
     "create_offer_at_stripe",
@@ -121,6 +124,7 @@ __all__ = [
     "notify_payment_failed",
     "notify_trial_ending",
     "record_payment",
+    "retention_offer_for",
     "portal_url",
     "start_checkout",
     "store_fetched",

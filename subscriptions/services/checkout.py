@@ -6,6 +6,9 @@ from typing import cast
 import stripe
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
+from stripe.params.billing_portal import SessionCreateParamsFlowData
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsSubscriptionData
 
 from newsroom.site import absolute
@@ -13,10 +16,12 @@ from newsroom.site import absolute
 from ..attribution import checkout_source
 from ..entitlements import gift_days_left, may_start_trial
 from ..models import (
+    CANCELLABLE,
     Customer,
     DuplicateSubscription,
     Offer,
     Plan,
+    Status,
     Subscription,
 )
 from ..stripe_client import as_dict, get_client
@@ -115,6 +120,72 @@ def portal_url(*, user, return_url: str) -> str | None:
         params={"customer": customer.stripe_id, "return_url": return_url}
     )
     return session.url
+
+
+def cancel_url(*, user, return_url: str) -> str | None:
+    """A Customer Portal session that goes straight to cancelling the reader's subscription,
+    offering the retention offer first when there is one for them; None when they have no
+    subscription to cancel.
+
+    The retention offer goes to an active subscription without a discount now. Should Stripe
+    refuse it (the coupon ended at Stripe, say), the reader can still cancel: the flow is
+    opened again without it.
+    """
+    customer = Customer.objects.filter(user=user).first()
+    subscription = (
+        Subscription.objects.filter(user=user, status__in=CANCELLABLE, cancel_at_period_end=False)
+        .select_related("discount_offer")
+        .first()
+    )
+    if customer is None or subscription is None:
+        return None
+    flow: SessionCreateParamsFlowData = {
+        "type": "subscription_cancel",
+        "subscription_cancel": {"subscription": subscription.stripe_id},
+        "after_completion": {"type": "redirect", "redirect": {"return_url": return_url}},
+    }
+    params: PortalSessionCreateParams = {
+        "customer": customer.stripe_id,
+        "return_url": return_url,
+        "flow_data": flow,
+    }
+    retention = retention_offer_for(subscription)
+    if retention is not None:
+        with_offer: SessionCreateParamsFlowData = {
+            **flow,
+            "subscription_cancel": {
+                "subscription": subscription.stripe_id,
+                "retention": {
+                    "type": "coupon_offer",
+                    "coupon_offer": {"coupon": retention.stripe_coupon_id},
+                },
+            },
+        }
+        try:
+            session = get_client().v1.billing_portal.sessions.create(
+                params={**params, "flow_data": with_offer}
+            )
+            return session.url
+        except stripe.InvalidRequestError as error:
+            log.warning("Stripe refused retention offer %s: %s", retention.code, error)
+    return get_client().v1.billing_portal.sessions.create(params=params).url
+
+
+def retention_offer_for(subscription: Subscription) -> Offer | None:
+    """The retention offer a cancelling subscriber may be shown, if any."""
+    if subscription.status != Status.ACTIVE:
+        return None
+    discounted_now = subscription.discount_offer_id is not None and (
+        subscription.discount_ends_at is None or subscription.discount_ends_at > timezone.now()
+    )
+    if discounted_now:
+        return None
+    return (
+        Offer.objects.live()
+        .filter(is_retention=True, kind__in=[Offer.Kind.PERCENT, Offer.Kind.AMOUNT])
+        .exclude(stripe_coupon_id="")
+        .first()
+    )
 
 
 def fetch_checkout_session(session_id: str) -> dict | None:

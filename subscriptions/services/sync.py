@@ -197,7 +197,22 @@ def _offer_values(data: dict) -> dict:
     discounts = data.get("discounts")
     if isinstance(discounts, list) and all(isinstance(d, dict) for d in discounts):
         values["discount_ends_at"] = to_datetime(discounts[0].get("end")) if discounts else None
+        # Whose coupon it is: the checkout's offer, or the retention offer taken on leaving.
+        coupon = _coupon_id(discounts[0]) if discounts else ""
+        values["discount_offer"] = (
+            Offer.objects.filter(stripe_coupon_id=coupon).first() if coupon else None
+        )
     return values
+
+
+def _coupon_id(discount: dict) -> str:
+    """The coupon of a discount object: `source.coupon` (since API 2025-03-31), an id or an
+    expanded coupon."""
+    source = discount.get("source")
+    coupon = (source.get("coupon") if isinstance(source, dict) else None) or discount.get("coupon")
+    if isinstance(coupon, dict):
+        coupon = coupon.get("id")
+    return coupon if isinstance(coupon, str) and coupon.isprintable() and len(coupon) < 256 else ""
 
 
 def _amount(value) -> int | None:
