@@ -1,5 +1,4 @@
 import json
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -9,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from newsroom.site import absolute
+from newsroom.site import absolute, absolute_url
 from subscriptions.entitlements import trial_offer_days
 
 from . import images, reading
@@ -169,7 +168,7 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
         # The hero's copies; the stored original is never named on the page.
         "hero": hero,
         "hero_sizes": images.SIZES["hero"],
-        "hero_share_url": _absolute_media(hero.share_url) if hero else "",
+        "hero_share_url": absolute_url(hero.share_url) if hero else "",
         "article": article,
         "current_section": article.section,
         "access": access,
@@ -205,11 +204,6 @@ def render_article(request, article, *, access=None, banner=None, noindex=False,
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _absolute_media(url: str) -> str:
-    # Media on S3 (or its CDN) already has a scheme and host; local media is under SITE_URL.
-    return urljoin(settings.SITE_URL + "/", url)
-
-
 def _json_ld(request, article, access, hero):
     """Structured data for search engines. It never carries the body, paid or not."""
     data = {
@@ -236,7 +230,7 @@ def _json_ld(request, article, access, hero):
     if hero is not None:
         data["image"] = {
             "@type": "ImageObject",
-            "url": _absolute_media(hero.share_url),
+            "url": absolute_url(hero.share_url),
             "width": hero.share_width,
             "height": hero.share_height,
         }

@@ -9,7 +9,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 
-from newsroom.emails import RenderedEmail, absolute_url, build_message, for_email, render_email
+from articles.images import picture
+from newsroom.emails import RenderedEmail, build_message, for_email, render_email
+from newsroom.site import absolute_url
 
 from .models import Newsletter
 
@@ -23,6 +25,7 @@ def render_story(
     """Render the story for one kind of member. `full` must come from the access rule."""
     path = article.get_absolute_url()
     body = article.text.full if full else article.text.preview
+    hero = picture(article.hero_image, article.hero_renditions)
     context = {
         "article": article,
         "newsletter": newsletter,
@@ -33,7 +36,8 @@ def render_story(
         "article_url": absolute_url(path),
         "view_in_browser_url": absolute_url(path),
         "subscribe_url": absolute_url(reverse("subscriptions:pricing")) + "?next=" + quote(path),
-        "hero_url": absolute_url(article.hero_image.url) if article.hero_image else "",
+        # The copy made for sharing, never the stored original (which may be 2,400 px).
+        "hero_url": absolute_url(hero.share_url) if hero else "",
         "unsubscribe_url": unsubscribe_url,
         "account_url": absolute_url(reverse("accounts:account")),
         "preheader": article.standfirst,

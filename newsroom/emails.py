@@ -9,13 +9,14 @@ faithfully, with a text alternative beside it for clients that show no HTML.
 import re
 from dataclasses import dataclass
 from html import escape, unescape
-from urllib.parse import urljoin
 
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
+
+from .site import absolute_url
 
 # The layout's content column; images are given this width so Outlook does not draw them at
 # their natural size.
@@ -37,12 +38,8 @@ class RenderedEmail:
     html: str
 
 
-def absolute_url(url: str) -> str:
-    return urljoin(settings.SITE_URL + "/", unescape(url))
-
-
 def _absolute_attrs(tag: str) -> str:
-    return _ATTR.sub(lambda m: f' {m.group(1)}="{escape(absolute_url(m.group(2)))}"', tag)
+    return _ATTR.sub(lambda m: f' {m.group(1)}="{escape(absolute_url(unescape(m.group(2))))}"', tag)
 
 
 def for_email(html: str) -> str:

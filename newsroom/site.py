@@ -5,7 +5,7 @@ never the request's: a page reached through another name (a node's own address, 
 internal host) still names one site.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
@@ -13,6 +13,12 @@ from django.conf import settings
 def absolute(path: str) -> str:
     """SITE_URL plus an absolute path ("/news/story/")."""
     return settings.SITE_URL + path
+
+
+def absolute_url(url: str) -> str:
+    """Any URL the site names, made absolute on SITE_URL: a path ("/media/x.webp") gains the
+    host, a URL that has one already (media on S3 or its CDN) is kept as it is."""
+    return urljoin(settings.SITE_URL + "/", url)
 
 
 def scheme_and_host() -> tuple[str, str]:
