@@ -78,19 +78,8 @@ def section_detail(request, section_slug):
     if section is None:
         # A story's address on a site we imported from (Ghost's /<slug>/), kept as a redirect
         # with no section (content_import).
-        return _old_top_level_address(section_slug)
+        return _redirect_from_old_address("", section_slug)
     return _listing(request, "articles/section.html", "section", section, section=section)
-
-
-def _old_top_level_address(slug):
-    old = (
-        ArticleRedirect.objects.filter(section_slug="", slug=slug)
-        .select_related("article__section")
-        .first()
-    )
-    if old is None or not old.article.is_published():
-        raise Http404("No such section.")
-    return redirect(old.article, permanent=True)
 
 
 @require_safe
@@ -145,15 +134,21 @@ def _published_article(section_slug, slug):
 def article_detail(request, section_slug, slug):
     article = _published_article(section_slug, slug)
     if article is None:
-        old = (
-            ArticleRedirect.objects.filter(section_slug=section_slug, slug=slug)
-            .select_related("article__section")
-            .first()
-        )
-        if old is None or not old.article.is_published():
-            raise Http404("No such article.")
-        return redirect(old.article, permanent=True)
+        return _redirect_from_old_address(section_slug, slug)
     return render_article(request, article)
+
+
+def _redirect_from_old_address(section_slug, slug):
+    """A permanent redirect from an address a story once had (renamed here, or on a site we
+    imported from, kept with no section), to its address now; 404 unless it is published."""
+    old = (
+        ArticleRedirect.objects.filter(section_slug=section_slug, slug=slug)
+        .select_related("article__section")
+        .first()
+    )
+    if old is None or not old.article.is_published():
+        raise Http404("No such page.")
+    return redirect(old.article, permanent=True)
 
 
 def render_article(request, article, *, access=None, banner=None, noindex=False, gift=None):
