@@ -2,14 +2,17 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import User
+from newsroom.append_only import AppendOnlyModel
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Who did what to whom, and when: refunds, comps, exports, imports, sends.
 
     Append-only: the admin shows it and offers no way to add, change or delete a row. The
     actor and target are kept as text as well as links, so the record outlives deleted accounts.
     """
+
+    append_only_name = "The audit log"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -27,14 +30,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The audit log is append-only.")
 
 
 class DailyFigures(models.Model):

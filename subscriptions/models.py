@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom import clock
+from newsroom.append_only import AppendOnlyModel
 
 
 def publication_currency() -> str:
@@ -579,7 +580,7 @@ class MeteredRead(models.Model):
         return f"{self.user} read {self.article_id} in {self.month:%B %Y}"
 
 
-class SubscriptionChange(models.Model):
+class SubscriptionChange(AppendOnlyModel):
     """One change of a member's paid state: the history the dashboard's figures come from.
 
     Appended by `subscriptions.history` wherever a subscription is stored (webhooks, the return
@@ -588,6 +589,8 @@ class SubscriptionChange(models.Model):
     changed or deleted: a deleted account leaves its rows, without the link to the reader, so
     past members and churn stay counted.
     """
+
+    append_only_name = "The subscription history"
 
     class Kind(models.TextChoices):
         SUBSCRIPTION = "subscription", "Subscription"
@@ -621,11 +624,3 @@ class SubscriptionChange(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.reference} {self.status_before}→{self.status_after}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The subscription history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The subscription history is append-only.")
