@@ -1,8 +1,11 @@
 """A story as a newsletter email: the layout, the footer, the links, and the cut."""
 
 import re
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from articles.models import Article
 from newsletters.emails import render_story, story_message
@@ -114,3 +117,24 @@ def test_a_public_story_in_the_text_version_reads_as_paragraphs(newsletter):
     article = make_article(access=Article.Access.PUBLIC, body="<p>One &amp; two.</p><p>Three.</p>")
     text = render_story(article, newsletter=newsletter, full=True, unsubscribe_url="u").text
     assert "One & two.\n\nThree." in text
+
+
+def test_the_story_picture_is_its_share_copy_never_the_stored_original(
+    newsletter, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = "https://news.example.com"
+    photo = BytesIO()
+    Image.new("RGB", (2000, 1000), (30, 90, 160)).save(photo, "JPEG")
+    story = make_article(
+        hero_image=SimpleUploadedFile("harbour.jpg", photo.getvalue(), "image/jpeg"),
+        hero_alt="Boats in the harbour at dawn",
+    )
+    share_copy = story.hero_image.storage.url(story.hero_renditions["widths"]["1200"])
+
+    email = render_story(story, newsletter=newsletter, full=True, unsubscribe_url=UNSUBSCRIBE)
+
+    assert story.headline in email.html
+    assert f'src="https://news.example.com{share_copy}"' in email.html
+    assert 'alt="Boats in the harbour at dawn"' in email.html
+    assert story.hero_image.url not in email.html
