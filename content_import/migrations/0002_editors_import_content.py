@@ -1,25 +1,15 @@
 """Editors import stories from Ghost and Substack (the admin's Content imports)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from newsroom import group_permissions
 
 EDITOR = ["run_content_import", "add_contentimport", "view_contentimport"]
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("content_import")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editor = Group.objects.filter(name="Editor").first()
-    if editor is not None:
-        editor.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="content_import", codename__in=EDITOR
-            )
-        )
+    dotted = [f"content_import.{codename}" for codename in EDITOR]
+    group_permissions.grant(apps, "Editor", dotted, create_group=False)
 
 
 class Migration(migrations.Migration):

@@ -2,8 +2,9 @@
 offers, subscriptions, customers and complimentary access, reads the audit log and sends
 newsletters. Writers are given none of it; an editor who runs the business joins it too."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from newsroom import group_permissions
 
 PUBLISHER = [
     "desk.view_dashboard",
@@ -29,20 +30,7 @@ PUBLISHER = [
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally made after all migrations; the group needs them now.
-    for label in ("desk", "subscriptions", "newsletters"):
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Publisher")
-    for dotted in PUBLISHER:
-        app_label, codename = dotted.split(".")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    group_permissions.grant(apps, "Publisher", PUBLISHER)
 
 
 def remove_group(apps, schema_editor):

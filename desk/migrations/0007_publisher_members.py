@@ -1,8 +1,9 @@
 """The Publisher group also looks after the members: the list, the member page and its
 actions (comp, cancel, refund), export and import."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from newsroom import group_permissions
 
 PUBLISHER_MEMBERS = [
     "desk.view_member",
@@ -16,28 +17,11 @@ PUBLISHER_MEMBERS = [
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("desk")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Publisher")
-    for dotted in PUBLISHER_MEMBERS:
-        app_label, codename = dotted.split(".")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    group_permissions.grant(apps, "Publisher", PUBLISHER_MEMBERS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = [dotted.split(".")[1] for dotted in PUBLISHER_MEMBERS]
-    for group in Group.objects.filter(name="Publisher"):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="desk", codename__in=codenames)
-        )
+    group_permissions.revoke(apps, "Publisher", PUBLISHER_MEMBERS)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,8 @@
 """Editors may email stories to newsletters and watch the sends; writers may not."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from newsroom import group_permissions
 
 EDITOR = [
     "send_newsletter",
@@ -14,26 +15,11 @@ EDITOR = [
 
 
 def grant(apps, schema_editor):
-    # Permissions are normally made after all migrations; the group needs them now.
-    app_config = apps.get_app_config("newsletters")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editor")
-    editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label="newsletters", codename__in=EDITOR)
-    )
+    group_permissions.grant(apps, "Editor", [f"newsletters.{codename}" for codename in EDITOR])
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name="Editor"):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="newsletters", codename__in=EDITOR)
-        )
+    group_permissions.revoke(apps, "Editor", [f"newsletters.{codename}" for codename in EDITOR])
 
 
 class Migration(migrations.Migration):
