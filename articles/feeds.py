@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -13,10 +14,39 @@ FEED_SIZE = 30
 FEED_MAX_AGE = 300
 
 
-class LatestArticlesFeed(Feed):
-    """Headlines and standfirsts only: a feed is public, so it never carries the body."""
+class ArticleFeed(Feed):
+    """What every feed of articles says of each item; subclasses choose the items and their
+    text (the public feed: standfirsts; a reader's private feed: what they may read)."""
 
     feed_type = Rss201rev2Feed
+    request: HttpRequest  # set by get_object, which Feed calls first
+
+    def feed_url(self, obj):
+        return absolute(self.request.path)
+
+    # Absolute on SITE_URL, so the feed names the site's one host, not the request's.
+    def item_link(self, article):
+        return absolute(article.get_absolute_url())
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return ", ".join(author.name for author in article.byline)
+
+    def item_categories(self, article):
+        return [article.section.name]
+
+
+class LatestArticlesFeed(ArticleFeed):
+    """Headlines and standfirsts only: a feed is public, so it never carries the body."""
+
     description_template = None
 
     @method_decorator(require_safe)
@@ -38,15 +68,8 @@ class LatestArticlesFeed(Feed):
 
         return f"{settings.SITE_NAME}: {section.name}" if section else settings.SITE_NAME
 
-    # Absolute on SITE_URL, so the feed names the site's one host, not the request's.
     def link(self, section):
         return absolute(section.get_absolute_url() if section else "/")
-
-    def feed_url(self, section):
-        return absolute(self.request.path)
-
-    def item_link(self, article):
-        return absolute(article.get_absolute_url())
 
     def description(self, section):
         return section.description if section and section.description else "The latest stories."
@@ -57,20 +80,5 @@ class LatestArticlesFeed(Feed):
             articles = articles.filter(section=section)
         return articles[:FEED_SIZE]
 
-    def item_title(self, article):
-        return article.headline
-
     def item_description(self, article):
         return article.standfirst
-
-    def item_pubdate(self, article):
-        return article.published_at
-
-    def item_updateddate(self, article):
-        return article.updated_at
-
-    def item_author_name(self, article):
-        return ", ".join(author.name for author in article.byline)
-
-    def item_categories(self, article):
-        return [article.section.name]

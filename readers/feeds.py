@@ -5,25 +5,20 @@ access rule (`articles.access.decide`) and the one cut (`Article.text`), never h
 """
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.decorators import method_decorator
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import require_safe
 
 from articles.access import decide
+from articles.feeds import FEED_SIZE, ArticleFeed
 from articles.models import Article
 from newsroom.site import absolute
 from subscriptions.entitlements import has_paid_access
 
 from .models import PrivateFeed
 
-FEED_SIZE = 30
 
-
-class PrivateArticlesFeed(Feed):
-    feed_type = Rss201rev2Feed
-
+class PrivateArticlesFeed(ArticleFeed):
     @method_decorator(require_safe)
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -50,9 +45,6 @@ class PrivateArticlesFeed(Feed):
     def link(self, feed):
         return absolute("/")
 
-    def feed_url(self, feed):
-        return absolute(self.request.path)
-
     def description(self, feed):
         return "The latest stories, whole while your subscription lasts."
 
@@ -67,26 +59,8 @@ class PrivateArticlesFeed(Feed):
             article.feed_is_whole = access.full
         return articles
 
-    def item_title(self, article):
-        return article.headline
-
-    def item_link(self, article):
-        return absolute(article.get_absolute_url())
-
     def item_description(self, article):
         if article.feed_is_whole:
             return article.feed_text
         more = f'<p><a href="{absolute(article.get_absolute_url())}">Subscribe to read on</a></p>'
         return f"{article.feed_text}\n{more}"
-
-    def item_pubdate(self, article):
-        return article.published_at
-
-    def item_updateddate(self, article):
-        return article.updated_at
-
-    def item_author_name(self, article):
-        return ", ".join(author.name for author in article.byline)
-
-    def item_categories(self, article):
-        return [article.section.name]
