@@ -3,6 +3,7 @@ import functools
 from django.contrib import admin
 from django.http import HttpRequest
 
+from newsroom.view_only_admin import ViewOnlyAdmin
 from subscriptions.money import format_money
 
 from .charts import line_chart, sample
@@ -11,7 +12,7 @@ from .numbers import dashboard
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ViewOnlyAdmin):
     """Read-only: nobody, superusers included, adds, edits or deletes audit entries."""
 
     list_display = ["at", "actor_label", "action", "target_label"]
@@ -21,15 +22,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 # ---------------------------------------------------------------- the dashboard

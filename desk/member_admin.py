@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.urls import path
 
 from newsletters.models import Newsletter
+from newsroom.view_only_admin import ViewOnlyAdmin
 from subscriptions.entitlements import MemberStatus
 from subscriptions.models import Plan
 
@@ -73,7 +74,8 @@ class OriginFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ViewOnlyAdmin):
+    # Never deleted here: readers delete their own accounts (which cancels their billing first).
     list_display = ["email", "name", "status", "plan", "member_since", "newsletters", "signed_up"]
     list_filter = [
         StatusFilter,
@@ -90,16 +92,6 @@ class MemberAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return prefetch_newsletters(members())
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Readers delete their own accounts (which cancels their billing first).
-        return False
 
     @admin.display(description="status", ordering="member_status")
     def status(self, obj) -> str:

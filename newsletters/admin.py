@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles.models import Article
+from newsroom.view_only_admin import ViewOnlyAdmin
 
 from . import delivery, sending
 from .models import ConsentEvent, Delivery, Newsletter, NewsletterSubscription, Segment, Send
@@ -62,22 +63,13 @@ class ComposeForm(forms.Form):
 
 
 @admin.register(Send)
-class SendAdmin(admin.ModelAdmin):
+class SendAdmin(ViewOnlyAdmin):
     """Sends are made from an article ("Email this story") and watched and steered here."""
 
     list_display = ["article", "newsletter", "segment", "state", "created_at", "created_by"]
     list_filter = ["state", "newsletter"]
     list_select_related = ["article", "newsletter", "created_by"]
     change_form_template = "admin/newsletters/send/detail.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from desk import audit
+from newsroom.view_only_admin import ViewOnlyAdmin
 
 from . import events
 from .models import StripeEvent
@@ -33,7 +34,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
+class StripeEventAdmin(ViewOnlyAdmin):
     list_display = ["event_id", "type", "status", "attempts", "received_at", "short_error"]
     list_filter = [StatusFilter, "type"]
     search_fields = ["event_id"]
@@ -52,15 +53,6 @@ class StripeEventAdmin(admin.ModelAdmin):
     )
     actions = ["retry_selected"]
     change_form_template = "admin/subscriptions/stripeevent/change_form.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("subscriptions.retry_stripeevent")
