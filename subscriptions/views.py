@@ -333,20 +333,14 @@ def success(request):
 @require_POST
 def billing(request):
     # Only ever the signed-in reader's own customer: nothing in the request names one.
-    try:
-        url = services.portal_url(
-            user=request.user, return_url=request.build_absolute_uri(portal_return_url())
-        )
-    except UNAVAILABLE:
-        log.warning("Stripe unavailable while opening the portal", exc_info=True)
-        return _unavailable(request, retry_label="Open billing again", retry_form={})
-    except stripe.StripeError as error:
-        log.error("Stripe refused a portal session for user %s: %s", request.user.pk, error)
-        return _unavailable(request, retry_label="Open billing again", retry_form={}, status=502)
-    if url is None:
-        messages.info(request, "You do not have a subscription yet.")
-        return _see_other(reverse("subscriptions:pricing"))
-    return _see_other(url)
+    return _to_portal(
+        request,
+        services.portal_url,
+        what="a portal session",
+        retry_label="Open billing again",
+        nothing_message="You do not have a subscription yet.",
+        nothing_url=reverse("subscriptions:pricing"),
+    )
 
 
 @never_cache
@@ -355,19 +349,31 @@ def billing(request):
 def cancel(request):
     """The account page's "Cancel subscription": Stripe's portal, straight into cancelling,
     with the retention offer first when there is one for this reader."""
+    return _to_portal(
+        request,
+        services.cancel_url,
+        what="a cancellation session",
+        retry_label="Cancel my subscription",
+        nothing_message="You have no subscription to cancel.",
+        nothing_url=reverse("accounts:account"),
+    )
+
+
+def _to_portal(request, portal_session_url, *, what, retry_label, nothing_message, nothing_url):
+    """Send the reader to a Customer Portal session for their own customer; a clear page when
+    Stripe is down (retry) or refuses (502), and back with a message when there is nothing to
+    manage."""
     try:
-        url = services.cancel_url(
+        url = portal_session_url(
             user=request.user, return_url=request.build_absolute_uri(portal_return_url())
         )
     except UNAVAILABLE:
-        log.warning("Stripe unavailable while opening the cancellation", exc_info=True)
-        return _unavailable(request, retry_label="Cancel my subscription", retry_form={})
+        log.warning("Stripe unavailable while opening %s", what, exc_info=True)
+        return _unavailable(request, retry_label=retry_label, retry_form={})
     except stripe.StripeError as error:
-        log.error("Stripe refused a cancellation session for user %s: %s", request.user.pk, error)
-        return _unavailable(
-            request, retry_label="Cancel my subscription", retry_form={}, status=502
-        )
+        log.error("Stripe refused %s for user %s: %s", what, request.user.pk, error)
+        return _unavailable(request, retry_label=retry_label, retry_form={}, status=502)
     if url is None:
-        messages.info(request, "You have no subscription to cancel.")
-        return _see_other(reverse("accounts:account"))
+        messages.info(request, nothing_message)
+        return _see_other(nothing_url)
     return _see_other(url)
